@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { defineTopic, deadLetterTopicOf } from '@tongyuan/contracts';
+import { kafkaServer } from '@tongyuan/infra';
+import { quietLogger, uniqueName, waitFor } from '@tongyuan/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { KafkaBus } from './index.js';
+
+const javaAvailable = (() => {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const Tick = z.object({ n: z.number().int() });
+
+// Its own broker, so killing it does not disturb the tests that share the main one.
+describe.runIf(javaAvailable)('a consumer across a broker crash', () => {
+  const broker = kafkaServer({ name: 'kafka-crash-bus', port: 19192, controllerPort: 19193 });
+  afterAll(async () => {
+    await broker.stop();
+  }, 60_000);
+
+  it('resumes after the broker is killed and restarted, and loses no message', { timeout: 240_000 }, async () => {
+    await broker.start();
+    const name = uniqueName('test.tick');
+    const topic = defineTopic({
+      name,
+      description: 'crash test',
+      schema: Tick,
+      key: (value) => String(value.n % 3),
+      keyDescription: 'n mod 3',
+      eventType: 'test.tick.v1',
+      partitions: 3,
+      config: {},
+      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
+      deadLetterTopic: deadLetterTopicOf(name),
+    });
+    const bus = new KafkaBus({ brokers: [broker.url], clientId: 'crash-test', logger: quietLogger() });
+    try {
+      await bus.ensureTopics([topic]);
+      const seen = new Set<number>();
+      const subscription = await bus.subscribe(topic, {
+        groupId: uniqueName('group'),
+        handler: async (value) => {
+          await new Promise((resolve) => setTimeout(resolve, 25)); // slow enough to be mid-stream when the broker dies
+          seen.add(value.n);
+        },
+      });
+      for (let n = 0; n < 100; n += 1) await bus.publish(topic, { n });
+      await waitFor(() => seen.size >= 20, { what: 'the consumer to be under way', timeoutMs: 60_000 });
+
+      await broker.kill(); // SIGKILL while the consumer is mid-stream: no clean shutdown, as in a real crash
+      expect(await broker.isRunning()).toBe(false);
+      expect(seen.size).toBeLessThan(100);
+      await broker.start();
+
+      // The producer and consumer reconnect by themselves; more messages are sent after the restart.
+      for (let n = 100; n < 150; n += 1) await bus.publish(topic, { n });
+      await waitFor(() => seen.size === 150, { what: 'all 150 messages after the restart', timeoutMs: 120_000 });
+      expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, n) => n));
+      await subscription.stop();
+    } finally {
+      await bus.close();
+    }
+  });
+});

@@ -1,0 +1,156 @@
+import { defineTopic, deadLetterTopicOf } from '@tongyuan/contracts';
+import { InvalidInputError, TransientError } from '@tongyuan/errors';
+import { integrationTest as test, readTopic, uniqueName, waitFor } from '@tongyuan/testing';
+import { describe, expect } from 'vitest';
+import { z } from 'zod';
+import { readDeadLetter } from './index.js';
+
+const Greeting = z.object({ id: z.string(), text: z.string().min(1) });
+
+const greetingTopic = () => {
+  const name = uniqueName('test.greeting');
+  return defineTopic({
+    name,
+    description: 'test topic',
+    schema: Greeting,
+    key: (value) => value.id,
+    keyDescription: 'greeting id',
+    eventType: 'test.greeting.v1',
+    partitions: 1,
+    config: {},
+    retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
+    deadLetterTopic: deadLetterTopicOf(name),
+  });
+};
+
+describe('KafkaBus against the real broker', () => {
+  test('delivers typed messages in key order with CloudEvents headers', async ({ bus }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    const seen: Array<{ text: string; key: string | null; type?: string; subject?: string }> = [];
+    const subscription = await bus.subscribe(topic, {
+      groupId: uniqueName('group'),
+      handler: async (value, context) => {
+        seen.push({ text: value.text, key: context.key, type: context.headers.ce_type, subject: context.headers.ce_subject });
+      },
+    });
+    await bus.publish(topic, { id: 'doc-1', text: '一' });
+    await bus.publish(topic, { id: 'doc-1', text: '二' });
+    await waitFor(() => seen.length === 2, { what: 'two messages' });
+    await subscription.stop();
+    expect(seen).toEqual([
+      { text: '一', key: 'doc-1', type: 'test.greeting.v1', subject: 'doc-1' },
+      { text: '二', key: 'doc-1', type: 'test.greeting.v1', subject: 'doc-1' },
+    ]);
+  });
+
+  test('refuses to publish a value its schema rejects, naming the field', async ({ bus }) => {
+    const topic = greetingTopic();
+    await expect(bus.publish(topic, { id: 'x', text: '' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      details: [{ field: 'text', reason: expect.any(String) }],
+    });
+  });
+
+  test('a message that fails handling lands on the dead-letter topic with its reason; the next one is still handled', async ({
+    bus,
+    servers,
+  }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    const handled: string[] = [];
+    const subscription = await bus.subscribe(topic, {
+      groupId: uniqueName('group'),
+      handler: async (value) => {
+        if (value.text === 'poison') throw new InvalidInputError('text "poison" cannot be rendered');
+        handled.push(value.text);
+      },
+    });
+    await bus.publish(topic, { id: 'a', text: 'before' });
+    await bus.publish(topic, { id: 'b', text: 'poison' });
+    await bus.publish(topic, { id: 'c', text: 'after' });
+    await waitFor(() => handled.length === 2, { what: 'messages around the poison one' });
+    await subscription.stop();
+    expect(handled).toEqual(['before', 'after']);
+
+    const [dead] = await readTopic(servers.kafkaBrokers, topic.deadLetterTopic, { count: 1 });
+    expect(dead).toBeDefined();
+    const letter = readDeadLetter(dead!);
+    expect(letter).toMatchObject({
+      code: 'invalid_input',
+      reason: 'text "poison" cannot be rendered',
+      sourceTopic: topic.name,
+      key: 'b',
+      attempts: 1,
+    });
+    expect(JSON.parse(letter.value!.toString('utf8'))).toEqual({ id: 'b', text: 'poison' });
+    expect(letter.headers.ce_type).toBe('test.greeting.v1');
+  });
+
+  test('bad bytes and bad shapes are dead-lettered with the field and reason, and the stream keeps flowing', async ({
+    bus,
+    servers,
+  }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    const handled: string[] = [];
+    const subscription = await bus.subscribe(topic, {
+      groupId: uniqueName('group'),
+      handler: async (value) => {
+        handled.push(value.text);
+      },
+    });
+    await bus.sendRecords(topic.name, [
+      { key: 'x', value: '{not json', headers: {} },
+      { key: 'y', value: JSON.stringify({ id: 'y', text: 42 }), headers: {} },
+      { key: 'z', value: JSON.stringify({ id: 'z', text: 'fine' }), headers: {} },
+    ]);
+    await waitFor(() => handled.length === 1, { what: 'the good message' });
+    await subscription.stop();
+    const letters = (await readTopic(servers.kafkaBrokers, topic.deadLetterTopic, { count: 2 })).map(readDeadLetter);
+    expect(letters.map((letter) => [letter.key, letter.code])).toEqual([
+      ['x', 'invalid_json'],
+      ['y', 'invalid_message'],
+    ]);
+    expect(letters[0]!.value!.toString('utf8')).toBe('{not json');
+    expect(letters[1]!.reason).toMatch(/^text: .*string/i);
+  });
+
+  test('a retryable failure is retried with backoff and then handled, not dead-lettered', async ({ bus }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    const attempts: number[] = [];
+    const subscription = await bus.subscribe(topic, {
+      groupId: uniqueName('group'),
+      handler: async (_value, context) => {
+        attempts.push(context.attempt);
+        if (context.attempt < 3) throw new TransientError('store briefly down');
+      },
+    });
+    await bus.publish(topic, { id: 'r', text: 'retry me' });
+    await waitFor(() => attempts.length === 3, { what: 'three attempts' });
+    await subscription.stop();
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  test('offsets are committed after handling: a restarted consumer in the same group does not see handled messages again', async ({
+    bus,
+  }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    const groupId = uniqueName('group');
+    const first: string[] = [];
+    const one = await bus.subscribe(topic, { groupId, handler: async (value) => void first.push(value.text) });
+    await bus.publish(topic, { id: '1', text: 'first' });
+    await waitFor(() => first.length === 1, { what: 'first message' });
+    await one.stop();
+
+    await bus.publish(topic, { id: '2', text: 'second' });
+    const second: string[] = [];
+    const two = await bus.subscribe(topic, { groupId, handler: async (value) => void second.push(value.text) });
+    await waitFor(() => second.length === 1, { what: 'second message' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await two.stop();
+    expect(second).toEqual(['second']);
+  });
+});

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { type TopicSpec, cloudEventHeaders, describeZodIssues } from '@tongyuan/contracts';
+import { InvalidInputError, errorCode, errorMessage, isRetryable } from '@tongyuan/errors';
+import type { Logger } from '@tongyuan/logger';
+import { type Admin, type IHeaders, Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import type { z } from 'zod';
+import { backoffDelay, sleep } from './backoff.js';
+import { deadLetterHeaders, headersAsText } from './dead-letter.js';
+import { kafkaLogCreator } from './kafka-log.js';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  /** Names this process to the broker, and is the CloudEvents `source` of what it publishes. */
+  clientId: string;
+  logger: Logger;
+}
+
+/** A record as it goes on the wire: what the outbox stores and the relay sends. */
+export interface WireRecord {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Anything the producer may send; dead letters keep the original bytes, whatever they were. */
+interface OutgoingRecord {
+  key: string | null;
+  value: string | Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  /** 1 on the first try, then 2, 3… while a retryable failure is retried. */
+  attempt: number;
+}
+
+export type MessageHandler<S extends z.ZodType> = (value: z.infer<S>, context: MessageContext) => Promise<void>;
+
+export interface SubscribeOptions<S extends z.ZodType> {
+  groupId: string;
+  handler: MessageHandler<S>;
+  /** A new group starts at the beginning of the log: views are rebuilt by replay. */
+  fromBeginning?: boolean;
+}
+
+export interface Subscription {
+  /** Stops fetching, lets the message in hand finish (and commit), leaves the group. */
+  stop(): Promise<void>;
+}
+
+/** The project's event bus: typed topics from the catalogue, CloudEvents headers, commits after handling, dead letters. */
+export class KafkaBus {
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logCreator: kafkaLogCreator(options.logger),
+      // Long enough to ride out a broker restart (~30 s) before a consumer restarts itself.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 },
+    });
+  }
+
+  /** Creates each topic and its dead-letter topic if missing, with the catalogue's partitions and configs. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = specs.flatMap((spec) => [
+        { topic: spec.name, numPartitions: spec.partitions, configEntries: configEntries(spec.config) },
+        // A dead letter is evidence: kept until someone has looked at it.
+        { topic: spec.deadLetterTopic, numPartitions: 1, configEntries: configEntries({ 'retention.ms': '-1' }) },
+      ]);
+      const missing = wanted.filter((topic, index) => !existing.has(topic.topic) && wanted.findIndex((t) => t.topic === topic.topic) === index);
+      if (missing.length > 0) await createTopics(admin, missing);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Validates the value against its topic's schema, then sends it keyed by the catalogue's key with CloudEvents headers. */
+  async publish<S extends z.ZodType>(
+    spec: TopicSpec<S>,
+    value: z.infer<S>,
+    extensions: Record<string, string> = {},
+  ): Promise<void> {
+    await this.sendRecords(spec.name, [this.toWireRecord(spec, value, extensions)]);
+  }
+
+  /** Builds the exact record `publish` would send, for callers that store it first (the outbox). */
+  toWireRecord<S extends z.ZodType>(spec: TopicSpec<S>, value: z.infer<S>, extensions: Record<string, string> = {}): WireRecord {
+    const parsed = spec.schema.safeParse(value);
+    if (!parsed.success) {
+      throw new InvalidInputError(`refusing to publish an invalid ${spec.name} message`, describeZodIssues(parsed.error));
+    }
+    const key = spec.key(parsed.data);
+    const headers = cloudEventHeaders({
+      id: randomUUID(),
+      source: `/tongyuan/${this.options.clientId}`,
+      type: spec.eventType,
+      time: new Date().toISOString(),
+      subject: key,
+      extensions,
+    });
+    return { key, value: JSON.stringify(parsed.data), headers };
+  }
+
+  /** Sends records as they are, in order, through the idempotent producer. */
+  async sendRecords(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    const producer = await this.connectedProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+    });
+  }
+
+  async subscribe<S extends z.ZodType>(spec: TopicSpec<S>, options: SubscribeOptions<S>): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic: spec.name, fromBeginning: options.fromBeginning ?? true });
+    const stopping = new AbortController();
+    const log = this.options.logger.child({ topic: spec.name, groupId: options.groupId });
+
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const outcome = await handleOne(spec, options.handler, { topic, partition, message, heartbeat, signal: stopping.signal });
+        if (outcome.kind === 'stopped') return; // not committed: the next owner of the partition handles it
+        if (outcome.kind === 'dead-letter') {
+          await this.sendRecords(spec.deadLetterTopic, [deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId })]);
+          log.warn({ partition, offset: message.offset, code: outcome.code, reason: outcome.reason }, 'message dead-lettered');
+        }
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      },
+    });
+
+    const subscription: Subscription = {
+      stop: async () => {
+        stopping.abort();
+        await consumer.disconnect();
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Graceful shutdown: consumers finish the message in hand and leave their groups, then the producer flushes. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      // Idempotent: a retried send after a lost ack is not written twice.
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      this.producer = producer;
+      await producer.connect().catch((error: unknown) => {
+        this.producer = undefined;
+        throw error;
+      });
+    }
+    return this.producer;
+  }
+}
+
+type Outcome =
+  | { kind: 'handled' }
+  | { kind: 'stopped' }
+  | { kind: 'dead-letter'; code: string; reason: string; attempts: number };
+
+/** Decodes, validates and hands one message to the handler, retrying retryable failures with backoff. */
+const handleOne = async <S extends z.ZodType>(
+  spec: TopicSpec<S>,
+  handler: MessageHandler<S>,
+  input: { topic: string; partition: number; message: KafkaMessage; heartbeat: () => Promise<void>; signal: AbortSignal },
+): Promise<Outcome> => {
+  const { message } = input;
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value?.toString('utf8') ?? 'null');
+  } catch (error) {
+    return { kind: 'dead-letter', code: 'invalid_json', reason: `value is not JSON: ${errorMessage(error)}`, attempts: 0 };
+  }
+  const parsed = spec.schema.safeParse(json);
+  if (!parsed.success) {
+    const reason = describeZodIssues(parsed.error)
+      .map((issue) => `${issue.field}: ${issue.reason}`)
+      .join('; ');
+    return { kind: 'dead-letter', code: 'invalid_message', reason, attempts: 0 };
+  }
+  const context: MessageContext = {
+    topic: input.topic,
+    partition: input.partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    headers: headersAsText(message.headers),
+    attempt: 1,
+  };
+  for (;;) {
+    try {
+      await handler(parsed.data, context);
+      return { kind: 'handled' };
+    } catch (error) {
+      const retryable = isRetryable(error);
+      if (!retryable || context.attempt >= spec.retry.maxAttempts) {
+        const prefix = retryable ? `gave up after ${context.attempt} attempts: ` : '';
+        return { kind: 'dead-letter', code: errorCode(error), reason: prefix + errorMessage(error), attempts: context.attempt };
+      }
+      await sleep(backoffDelay(spec.retry, context.attempt), input.signal);
+      if (input.signal.aborted) return { kind: 'stopped' };
+      await input.heartbeat();
+      context.attempt += 1;
+    }
+  }
+};
+
+const deadLetterRecord = (
+  message: KafkaMessage,
+  outcome: { code: string; reason: string; attempts: number },
+  source: { topic: string; partition: number; groupId: string },
+): OutgoingRecord => ({
+  key: message.key?.toString('utf8') ?? null,
+  value: message.value,
+  headers: {
+    ...headersAsText(message.headers as IHeaders),
+    [deadLetterHeaders.reason]: outcome.reason,
+    [deadLetterHeaders.code]: outcome.code,
+    [deadLetterHeaders.sourceTopic]: source.topic,
+    [deadLetterHeaders.sourcePartition]: String(source.partition),
+    [deadLetterHeaders.sourceOffset]: message.offset,
+    [deadLetterHeaders.consumerGroup]: source.groupId,
+    [deadLetterHeaders.attempts]: String(outcome.attempts),
+    [deadLetterHeaders.failedAt]: new Date().toISOString(),
+  },
+});
+
+const configEntries = (config: Record<string, string>) => Object.entries(config).map(([name, value]) => ({ name, value }));
+
+const createTopics = async (admin: Admin, topics: Parameters<Admin['createTopics']>[0]['topics']): Promise<void> => {
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (error) {
+    // Another process created it between our list and our create: that is what we wanted.
+    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+  }
+};

@@ -1,0 +1,10 @@
+export {
+  PipelineError,
+  InvalidInputError,
+  TransientError,
+  RefusedError,
+  isRetryable,
+  errorCode,
+  errorMessage,
+  type PipelineErrorOptions,
+} from './pipeline-error.js';

@@ -1,0 +1,79 @@
+/** What every failure in the pipeline says about itself: a stable code, and whether trying again can help. */
+export interface PipelineErrorOptions {
+  code: string;
+  retryable: boolean;
+  /** Field-level or other machine-readable detail; safe to show (never secrets). */
+  details?: unknown;
+  cause?: unknown;
+}
+
+export class PipelineError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly details: unknown;
+
+  constructor(message: string, options: PipelineErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.retryable = options.retryable;
+    this.details = options.details;
+  }
+}
+
+/** Bad input: retrying the same bytes gives the same answer, so it goes to the dead-letter topic or a 4xx. */
+export class InvalidInputError extends PipelineError {
+  constructor(message: string, details?: unknown, code = 'invalid_input') {
+    super(message, { code, retryable: false, details });
+  }
+}
+
+/** A dependency is down or slow; the same work may succeed later. */
+export class TransientError extends PipelineError {
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { code: options.code ?? 'transient', retryable: true, cause: options.cause });
+  }
+}
+
+/** Refused by a rule (a gate, a role, a state machine); 4xx at the API, never retried. */
+export class RefusedError extends PipelineError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(message, { code, retryable: false, details });
+  }
+}
+
+const transientSystemCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EOPENBREAKER',
+]);
+
+/** Decides the fate of any thrown value: our errors say so themselves; network failures are worth a retry; the rest are not. */
+export const isRetryable = (error: unknown): boolean => {
+  if (error instanceof PipelineError) return error.retryable;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, retriable, $retryable, name } = error as Record<string, unknown>;
+  if (typeof code === 'string' && transientSystemCodes.has(code)) return true;
+  if (retriable === true || $retryable !== undefined) return true;
+  return name === 'KafkaJSConnectionError' || name === 'KafkaJSRequestTimeoutError' || name === 'TimeoutError';
+};
+
+/** A stable code for any thrown value, for logs, dead letters and the ledger. */
+export const errorCode = (error: unknown): string => {
+  if (error instanceof PipelineError) return error.code;
+  if (typeof error === 'object' && error !== null) {
+    const { code, name } = error as Record<string, unknown>;
+    if (typeof code === 'string') return code;
+    if (typeof name === 'string' && name !== 'Error') return name;
+  }
+  return 'unexpected';
+};
+
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);

@@ -1,0 +1,1 @@
+export { createLogger, withoutCredentials, redactedPaths, type Logger, type LoggerOptions } from './logger.js';

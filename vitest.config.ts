@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{packages,services,infra}/*/src/**/*.test.ts', 'infra/src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['packages/testing/src/global-setup.ts'],
+    // Integration tests wait on real brokers and JVMs; 2 cores are shared with them.
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
