@@ -14,10 +14,15 @@ if (stale) {
   run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
 }
 // Java and Maven run the local Kafka and S3 servers; say so plainly if they are missing.
-for (const [command, args] of [['java', ['-version']], ['mvn', ['-v']]]) {
+for (const [command, args] of [
+  ['java', ['-version']],
+  ['mvn', ['-v']],
+]) {
   try {
     execFileSync(command, args, { stdio: 'ignore' });
   } catch {
-    console.warn(`warning: ${command} not found; local Kafka/S3 need Java 17 and Maven (or set KAFKA_BROKERS, S3_ENDPOINT, DATABASE_URL)`);
+    console.warn(
+      `warning: ${command} not found; local Kafka/S3 need Java 17 and Maven (or set KAFKA_BROKERS, S3_ENDPOINT, DATABASE_URL)`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { defineTopic, deadLetterTopicOf } from '@tongyuan/contracts';
+import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { kafkaServer } from '@tongyuan/infra';
 import { quietLogger, uniqueName, waitFor } from '@tongyuan/testing';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -44,11 +44,7 @@ export const headersAsText = (headers: IHeaders | undefined): Record<string, str
 };
 
 /** Reads a message from a dead-letter topic back into what failed and why. */
-export const readDeadLetter = (message: {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: IHeaders;
-}): DeadLetter => {
+export const readDeadLetter = (message: { key: Buffer | null; value: Buffer | null; headers?: IHeaders }): DeadLetter => {
   const text = headersAsText(message.headers);
   const dlqNames = new Set<string>(Object.values(deadLetterHeaders));
   const original = Object.fromEntries(Object.entries(text).filter(([name]) => !dlqNames.has(name)));

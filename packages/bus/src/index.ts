@@ -1,3 +1,5 @@
+export { backoffDelay } from './backoff.js';
+export { type DeadLetter, deadLetterHeaders, readDeadLetter } from './dead-letter.js';
 export {
   KafkaBus,
   type KafkaBusOptions,
@@ -7,5 +9,3 @@ export {
   type Subscription,
   type WireRecord,
 } from './kafka-bus.js';
-export { readDeadLetter, deadLetterHeaders, type DeadLetter } from './dead-letter.js';
-export { backoffDelay } from './backoff.js';

@@ -1,6 +1,6 @@
-import { defineTopic, deadLetterTopicOf } from '@tongyuan/contracts';
+import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { InvalidInputError, TransientError } from '@tongyuan/errors';
-import { integrationTest as test, readTopic, uniqueName, waitFor } from '@tongyuan/testing';
+import { readTopic, integrationTest as test, uniqueName, waitFor } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { readDeadLetter } from './index.js';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type TopicSpec, cloudEventHeaders, describeZodIssues } from '@tongyuan/contracts';
-import { InvalidInputError, errorCode, errorMessage, isRetryable } from '@tongyuan/errors';
+import { cloudEventRecord, describeZodIssues, type TopicSpec } from '@tongyuan/contracts';
+import { errorCode, errorMessage, InvalidInputError, isRetryable } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
 import { type Admin, type IHeaders, Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { z } from 'zod';
@@ -80,7 +79,9 @@ export class KafkaBus {
         // A dead letter is evidence: kept until someone has looked at it.
         { topic: spec.deadLetterTopic, numPartitions: 1, configEntries: configEntries({ 'retention.ms': '-1' }) },
       ]);
-      const missing = wanted.filter((topic, index) => !existing.has(topic.topic) && wanted.findIndex((t) => t.topic === topic.topic) === index);
+      const missing = wanted.filter(
+        (topic, index) => !existing.has(topic.topic) && wanted.findIndex((t) => t.topic === topic.topic) === index,
+      );
       if (missing.length > 0) await createTopics(admin, missing);
     } finally {
       await admin.disconnect();
@@ -88,30 +89,18 @@ export class KafkaBus {
   }
 
   /** Validates the value against its topic's schema, then sends it keyed by the catalogue's key with CloudEvents headers. */
-  async publish<S extends z.ZodType>(
-    spec: TopicSpec<S>,
-    value: z.infer<S>,
-    extensions: Record<string, string> = {},
-  ): Promise<void> {
-    await this.sendRecords(spec.name, [this.toWireRecord(spec, value, extensions)]);
+  async publish<S extends z.ZodType>(spec: TopicSpec<S>, value: z.infer<S>): Promise<void> {
+    await this.sendRecords(spec.name, [this.toWireRecord(spec, value)]);
   }
 
   /** Builds the exact record `publish` would send, for callers that store it first (the outbox). */
-  toWireRecord<S extends z.ZodType>(spec: TopicSpec<S>, value: z.infer<S>, extensions: Record<string, string> = {}): WireRecord {
+  toWireRecord<S extends z.ZodType>(spec: TopicSpec<S>, value: z.infer<S>): WireRecord {
     const parsed = spec.schema.safeParse(value);
     if (!parsed.success) {
       throw new InvalidInputError(`refusing to publish an invalid ${spec.name} message`, describeZodIssues(parsed.error));
     }
-    const key = spec.key(parsed.data);
-    const headers = cloudEventHeaders({
-      id: randomUUID(),
-      source: `/tongyuan/${this.options.clientId}`,
-      type: spec.eventType,
-      time: new Date().toISOString(),
-      subject: key,
-      extensions,
-    });
-    return { key, value: JSON.stringify(parsed.data), headers };
+    const { key, value: json, headers } = cloudEventRecord(spec, parsed.data, `/tongyuan/${this.options.clientId}`);
+    return { key, value: json, headers };
   }
 
   /** Sends records as they are, in order, through the idempotent producer. */
@@ -137,7 +126,9 @@ export class KafkaBus {
         const outcome = await handleOne(spec, options.handler, { topic, partition, message, heartbeat, signal: stopping.signal });
         if (outcome.kind === 'stopped') return; // not committed: the next owner of the partition handles it
         if (outcome.kind === 'dead-letter') {
-          await this.sendRecords(spec.deadLetterTopic, [deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId })]);
+          await this.sendRecords(spec.deadLetterTopic, [
+            deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId }),
+          ]);
           log.warn({ partition, offset: message.offset, code: outcome.code, reason: outcome.reason }, 'message dead-lettered');
         }
         await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);

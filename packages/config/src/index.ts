@@ -1,2 +1,2 @@
-export { parseEnv, envVariableNames, ConfigError } from './parse-env.js';
-export { kafkaEnv, s3Env, databaseEnv, serviceEnv, port } from './env-fragments.js';
+export { databaseEnv, kafkaEnv, port, s3Env, serviceEnv } from './env-fragments.js';
+export { ConfigError, envVariableNames, parseEnv } from './parse-env.js';

@@ -1,5 +1,5 @@
 import { PipelineError } from '@tongyuan/errors';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** A service refuses to start on bad configuration and says which variable and why. */
 export class ConfigError extends PipelineError {
@@ -13,10 +13,7 @@ export class ConfigError extends PipelineError {
 }
 
 /** Parses the environment once, at boot; the rest of the service reads the typed result, never process.env. */
-export const parseEnv = <S extends z.ZodObject>(
-  schema: S,
-  env: Record<string, string | undefined> = process.env,
-): z.infer<S> => {
+export const parseEnv = <S extends z.ZodObject>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> => {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(

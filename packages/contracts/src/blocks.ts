@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LineText, LocalId, NonBlankText, ObjectKey, Sha256Hex } from './identifiers.js';
+import { LineText, LocalId, ObjectKey, Sha256Hex } from './identifiers.js';
 
 const CN_NUMERAL = '[一二三四五六七八九十百零]+';
 const ARABIC = '[1-9]\\d*';
@@ -12,14 +12,10 @@ export const numberingPatterns = {
   4: new RegExp(`^（${ARABIC}）$`),
 } as const;
 
-export const HeadingLevel = z
-  .literal([1, 2, 3, 4])
-  .describe('标题层级 heading level: 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）');
+export const HeadingLevel = z.literal([1, 2, 3, 4]).describe('标题层级 heading level: 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）');
 export type HeadingLevel = z.infer<typeof HeadingLevel>;
 
-const ANY_NUMBERING = new RegExp(
-  `^(?:${CN_NUMERAL}、|（${CN_NUMERAL}）|${ARABIC}\\.|（${ARABIC}）)$`,
-);
+const ANY_NUMBERING = new RegExp(`^(?:${CN_NUMERAL}、|（${CN_NUMERAL}）|${ARABIC}\\.|（${ARABIC}）)$`);
 
 export const HeadingBlock = z
   .strictObject({
@@ -42,7 +38,11 @@ export const HeadingBlock = z
     const numbering = block.numbering;
     if (numbering !== undefined && ANY_NUMBERING.test(numbering) && !numberingPatterns[block.level].test(numbering)) {
       const example = { 1: '三、', 2: '（三）', 3: '3.', 4: '（3）' }[block.level];
-      ctx.addIssue({ code: 'custom', path: ['numbering'], message: `a level-${block.level} heading is numbered like ${example}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['numbering'],
+        message: `a level-${block.level} heading is numbered like ${example}`,
+      });
     }
     if (splitHeadingNumbering(block.text) !== null) {
       ctx.addIssue({ code: 'custom', path: ['text'], message: 'heading text starts with a 序号: put it in numbering' });
@@ -160,7 +160,7 @@ export const AttachmentBlock = z
   .strictObject({
     id: LocalId.optional(),
     type: z.literal('attachment'),
-    ref: LocalId.describe('id of an entry in the revision\'s attachments'),
+    ref: LocalId.describe("id of an entry in the revision's attachments"),
   })
   .describe('附件链接 the place in the text where an attachment is offered')
   .meta({ id: 'AttachmentBlock' });
@@ -187,9 +187,7 @@ const LEADING_NUMBERING: ReadonlyArray<{ level: HeadingLevel; pattern: RegExp; c
  * The 序号 at the start of a line, in canonical form, and the rest of the line.
  * Accepts half-width and full-width brackets (（一） and (一)), as real documents mix them.
  */
-export const splitHeadingNumbering = (
-  line: string,
-): { level: HeadingLevel; numbering: string; rest: string } | null => {
+export const splitHeadingNumbering = (line: string): { level: HeadingLevel; numbering: string; rest: string } | null => {
   const trimmed = line.trimStart();
   for (const { level, pattern, canonical } of LEADING_NUMBERING) {
     const m = pattern.exec(trimmed);

@@ -4,7 +4,18 @@ import { IsoDateTime } from './identifiers.js';
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 
 // Context attributes the spec defines; an extension may not reuse their names.
-const SPEC_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data', 'data_base64'];
+const SPEC_ATTRIBUTES = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'datacontenttype',
+  'dataschema',
+  'subject',
+  'time',
+  'data',
+  'data_base64',
+];
 
 export const ExtensionName = z
   .string()
@@ -15,7 +26,10 @@ export const ExtensionName = z
 export const CloudEventAttributes = z.strictObject({
   specversion: z.literal(CLOUDEVENTS_SPEC_VERSION),
   id: z.string().min(1).describe('unique per source; the same event re-sent keeps its id'),
-  source: z.string().regex(/^\S+$/, 'source must be a URI-reference without spaces').describe('producer, e.g. /tongyuan/publisher'),
+  source: z
+    .string()
+    .regex(/^\S+$/, 'source must be a URI-reference without spaces')
+    .describe('producer, e.g. /tongyuan/publisher'),
   type: z.string().min(1).describe('event type, e.g. cn.gov.tongyuan.content.published.v1'),
   time: IsoDateTime.optional(),
   subject: z.string().min(1).optional().describe('what the event is about: the document id'),

@@ -17,7 +17,11 @@ export interface CorpusDocument {
   paragraphs: string[];
 }
 
-export type CorpusName = 'zigong-2022-task-division' | 'haishu-2019-work-plan' | 'hongqiao-amr-2019-work-plan' | 'laiyang-2024-work-plan';
+export type CorpusName =
+  | 'zigong-2022-task-division'
+  | 'haishu-2019-work-plan'
+  | 'hongqiao-amr-2019-work-plan'
+  | 'laiyang-2024-work-plan';
 
 /** shared/ sits beside the repository, locally and in CI. */
 export const readCorpus = (name: CorpusName): CorpusDocument =>
@@ -40,7 +44,13 @@ export const blocksFromParagraphs = (lines: readonly string[]): Block[] => {
       blocks.push({ type: 'heading', level: heading.level, numbering: heading.numbering, text: heading.rest });
       continue;
     }
-    blocks.push({ type: 'heading', level: heading.level, numbering: heading.numbering, text: heading.rest.slice(0, stop + 1), runIn: true });
+    blocks.push({
+      type: 'heading',
+      level: heading.level,
+      numbering: heading.numbering,
+      text: heading.rest.slice(0, stop + 1),
+      runIn: true,
+    });
     blocks.push({ type: 'paragraph', text: heading.rest.slice(stop + 1) });
   }
   return blocks.map((block, i) => ({ ...block, id: `b${i + 1}` }));
@@ -94,9 +104,33 @@ export const revisionFromCorpus = (name: CorpusName): DocumentRevision => {
     related: [],
     targeting: { channels: [], sites: [], accounts: [], regions: [] },
     reviews: [
-      { stage: '自审', reviewerId: 'staff-0101', reviewerName: '王明', reviewerRole: '科室负责人', decision: 'approved', reviewedAt: hoursBefore(publishedAt, 48), comment: null },
-      { stage: '审核', reviewerId: 'staff-0102', reviewerName: '李华', reviewerRole: '分管领导', decision: 'approved', reviewedAt: hoursBefore(publishedAt, 24), comment: '同意发布' },
-      { stage: '批审', reviewerId: 'staff-0103', reviewerName: '张强', reviewerRole: '主要负责人', decision: 'approved', reviewedAt: hoursBefore(publishedAt, 2), comment: null },
+      {
+        stage: '自审',
+        reviewerId: 'staff-0101',
+        reviewerName: '王明',
+        reviewerRole: '科室负责人',
+        decision: 'approved',
+        reviewedAt: hoursBefore(publishedAt, 48),
+        comment: null,
+      },
+      {
+        stage: '审核',
+        reviewerId: 'staff-0102',
+        reviewerName: '李华',
+        reviewerRole: '分管领导',
+        decision: 'approved',
+        reviewedAt: hoursBefore(publishedAt, 24),
+        comment: '同意发布',
+      },
+      {
+        stage: '批审',
+        reviewerId: 'staff-0103',
+        reviewerName: '张强',
+        reviewerRole: '主要负责人',
+        decision: 'approved',
+        reviewedAt: hoursBefore(publishedAt, 2),
+        comment: null,
+      },
     ],
     confidentialityReview: {
       reviewerId: 'staff-0201',

@@ -4,7 +4,9 @@ import { DocumentId, Fingerprint, IsoDateTime, ObjectKey, RevisionNumber, Target
 
 export const DeliveryState = z
   .enum(['pending', 'delivering', 'delivered', 'failed', 'withdrawn', 'superseded'])
-  .describe('投递状态: superseded = a later revision replaced this one before it was delivered; withdrawn = taken down from the target')
+  .describe(
+    '投递状态: superseded = a later revision replaced this one before it was delivered; withdrawn = taken down from the target',
+  )
   .meta({ id: 'DeliveryState' });
 export type DeliveryState = z.infer<typeof DeliveryState>;
 

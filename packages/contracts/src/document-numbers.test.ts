@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DocNumber, IndexNumber, formatIndexNumber, parseDocNumber, parseIndexNumber } from './document-numbers.js';
+import { DocNumber, formatIndexNumber, IndexNumber, parseDocNumber, parseIndexNumber } from './document-numbers.js';
 
 describe('发文字号', () => {
-  it.each(['自府办函〔2022〕21号', '国办发〔2019〕5号', '川府发〔2023〕102号', '自贡市人民政府令第3号', '自然资源部令2022年第1号'])(
-    'accepts %s',
-    (value) => expect(DocNumber.safeParse(value).success).toBe(true),
-  );
+  it.each([
+    '自府办函〔2022〕21号',
+    '国办发〔2019〕5号',
+    '川府发〔2023〕102号',
+    '自贡市人民政府令第3号',
+    '自然资源部令2022年第1号',
+  ])('accepts %s', (value) => expect(DocNumber.safeParse(value).success).toBe(true));
 
   it.each([
     ['自府办函[2022]21号', 'square brackets'],
@@ -25,7 +28,12 @@ describe('发文字号', () => {
 
   it('parses into its parts', () => {
     expect(parseDocNumber('自府办函〔2022〕21号')).toEqual({ form: 'bracket', prefix: '自府办函', year: 2022, serial: 21 });
-    expect(parseDocNumber('自贡市人民政府令第3号')).toEqual({ form: 'decree', prefix: '自贡市人民政府令', year: null, serial: 3 });
+    expect(parseDocNumber('自贡市人民政府令第3号')).toEqual({
+      form: 'decree',
+      prefix: '自贡市人民政府令',
+      year: null,
+      serial: 3,
+    });
     expect(parseDocNumber('自府办函[2022]21号')).toBeNull();
   });
 });

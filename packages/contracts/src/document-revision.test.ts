@@ -21,7 +21,9 @@ describe('DocumentRevision accepts real documents', () => {
     const headings = revision.body.filter((b): b is HeadingBlock => b.type === 'heading');
     expect(headings.filter((h) => h.level === 1).map((h) => h.numbering)).toEqual(['一、', '二、', '三、', '四、', '五、']);
     // The corpus writes (一) with half-width brackets; the record keeps the canonical full-width form.
-    expect(headings.filter((h) => h.level === 2).every((h) => /^（[一二三四五六七八九十]+）$/.test(h.numbering ?? ''))).toBe(true);
+    expect(headings.filter((h) => h.level === 2).every((h) => /^（[一二三四五六七八九十]+）$/.test(h.numbering ?? ''))).toBe(
+      true,
+    );
     expect(headings.find((h) => h.numbering === '（一）')).toMatchObject({ text: '加强稳增长信息公开。', runIn: true });
   });
 
@@ -49,7 +51,9 @@ describe('DocumentRevision rejects, naming the field', () => {
 
   it('unknown fields, anywhere', () => {
     const revision = zigongRevision();
-    expect(problems({ ...revision, html: '<p>' })).toEqual([{ field: 'html', reason: 'unknown field: not part of the contract' }]);
+    expect(problems({ ...revision, html: '<p>' })).toEqual([
+      { field: 'html', reason: 'unknown field: not part of the contract' },
+    ]);
     const body = structuredClone(revision.body);
     Object.assign(body[1] ?? {}, { bold: true });
     expect(fieldsOf({ ...revision, body })).toEqual(['body[1].bold']);
@@ -113,7 +117,9 @@ describe('DocumentRevision rejects, naming the field', () => {
   });
 
   it('headings whose 序号 is not canonical or does not fit the level, or sits in the text', () => {
-    const heading = (h: Partial<HeadingBlock>): Block[] => [{ type: 'heading', level: 2, text: '加强稳增长信息公开', ...h } as HeadingBlock];
+    const heading = (h: Partial<HeadingBlock>): Block[] => [
+      { type: 'heading', level: 2, text: '加强稳增长信息公开', ...h } as HeadingBlock,
+    ];
     expect(fieldsOf(withBody(heading({ numbering: '(一)' })))).toEqual(['body[0].numbering']);
     expect(fieldsOf(withBody(heading({ numbering: '一、' })))).toEqual(['body[0].numbering']);
     expect(fieldsOf(withBody(heading({ text: '（一）加强稳增长信息公开' })))).toEqual(['body[0].text']);
@@ -154,7 +160,15 @@ describe('DocumentRevision rejects, naming the field', () => {
 
   it('ragged tables, merges that hide text, and merges outside the table', () => {
     const table = (t: object): Block[] => [
-      { type: 'table', header: [['任务', '责任单位', '时限']], rows: [['公开权责清单', '市司法局', '6月底前'], ['更新目录', '', '']], ...t } as Block,
+      {
+        type: 'table',
+        header: [['任务', '责任单位', '时限']],
+        rows: [
+          ['公开权责清单', '市司法局', '6月底前'],
+          ['更新目录', '', ''],
+        ],
+        ...t,
+      } as Block,
     ];
     expect(problems(withBody(table({ merges: [{ row: 2, col: 1, rowSpan: 1, colSpan: 2 }] })))).toEqual([]);
     expect(fieldsOf(withBody(table({ rows: [['公开权责清单', '市司法局']] })))).toEqual(['body[0].rows[0]']);
@@ -165,15 +179,23 @@ describe('DocumentRevision rejects, naming the field', () => {
 
   it('a document related to itself, or a relation listed twice', () => {
     const revision = zigongRevision();
-    const interpretation = { relation: 'interpretedBy' as const, documentId: 'doc_01G1SF0TE0F9MPEVVECWPK4C1K', title: '《自贡市2022年政务公开重点工作任务分工方案》政策解读' };
+    const interpretation = {
+      relation: 'interpretedBy' as const,
+      documentId: 'doc_01G1SF0TE0F9MPEVVECWPK4C1K',
+      title: '《自贡市2022年政务公开重点工作任务分工方案》政策解读',
+    };
     expect(problems({ ...revision, related: [interpretation] })).toEqual([]);
     expect(fieldsOf({ ...revision, related: [interpretation, interpretation] })).toEqual(['related[1]']);
-    expect(fieldsOf({ ...revision, related: [{ ...interpretation, documentId: revision.documentId }] })).toEqual(['related[0].documentId']);
+    expect(fieldsOf({ ...revision, related: [{ ...interpretation, documentId: revision.documentId }] })).toEqual([
+      'related[0].documentId',
+    ]);
   });
 
   it('repeated topics or targets', () => {
     const revision = zigongRevision();
     expect(fieldsOf({ ...revision, topics: ['政务公开', '政务公开'] })).toEqual(['topics']);
-    expect(fieldsOf({ ...revision, targeting: { ...revision.targeting, regions: ['510300', '5103'] } })).toEqual(['targeting.regions[1]']);
+    expect(fieldsOf({ ...revision, targeting: { ...revision.targeting, regions: ['510300', '5103'] } })).toEqual([
+      'targeting.regions[1]',
+    ]);
   });
 });

@@ -115,9 +115,11 @@ export const RelatedDocument = z
   .strictObject({
     relation: z
       .enum(['interprets', 'interpretedBy'])
-      .describe('interprets: this 政策解读 explains the target; interpretedBy: the target explains this policy (政策解读 三同步, linked both ways)'),
+      .describe(
+        'interprets: this 政策解读 explains the target; interpretedBy: the target explains this policy (政策解读 三同步, linked both ways)',
+      ),
     documentId: DocumentId,
-    title: LineText.describe('the target\'s title when this revision was made, so renderers can link without a lookup'),
+    title: LineText.describe("the target's title when this revision was made, so renderers can link without a lookup"),
   })
   .describe('关联文件 related document')
   .meta({ id: 'RelatedDocument' });
@@ -174,7 +176,9 @@ export const Correction = z
   .strictObject({
     kind: z
       .enum(['correction', 'withdrawal', 'validityChange'])
-      .describe('correction = 纠错 of text or metadata (an erratum on closed gazette issues), withdrawal = 撤回, validityChange = 有效性变更 (失效 / 废止)'),
+      .describe(
+        'correction = 纠错 of text or metadata (an erratum on closed gazette issues), withdrawal = 撤回, validityChange = 有效性变更 (失效 / 废止)',
+      ),
     reason: NonBlankText.describe('原因 why the new revision was made, shown on the corrected page'),
     changes: z.array(LineText).min(1).describe('修改内容 human-readable list of what changed'),
     previousRevision: RevisionNumber.describe('the revision this one replaces (always revision − 1)'),
@@ -186,7 +190,9 @@ export const Correction = z
 export type Correction = z.infer<typeof Correction>;
 
 const Topics = uniqueArray(LineText, 1).describe('主题分类 topics, e.g. 政务公开');
-const IssuingOrgans = uniqueArray(LineText, 1).describe('发文机关 issuing organs by full name; several for 联合发文, the lead organ first');
+const IssuingOrgans = uniqueArray(LineText, 1).describe(
+  '发文机关 issuing organs by full name; several for 联合发文, the lead organ first',
+);
 
 export const DocumentRevision = z
   .strictObject({

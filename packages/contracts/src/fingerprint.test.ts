@@ -6,7 +6,11 @@ import { canonicalJson, sourceFingerprint } from './fingerprint.js';
 const reordered = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(reordered);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reordered(v)]),
+  );
 };
 
 describe('canonicalJson (RFC 8785)', () => {
@@ -27,6 +31,7 @@ describe('canonicalJson (RFC 8785)', () => {
 
   it('serializes the RFC 8785 §3.2.2 sample exactly', () => {
     const input = {
+      // biome-ignore lint/correctness/noPrecisionLoss: the RFC sample is written with more digits than a double holds, on purpose
       numbers: [333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001],
       string: '\u20ac$\u000F\u000aA\'\u0042\u0022\u005c\\"/',
       literals: [null, true, false],

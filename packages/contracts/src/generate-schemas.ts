@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { CLOUDEVENTS_SPEC_VERSION } from './cloud-events.js';
-import { cloudEventBindings, cloudEventHeadersSchemaOf, topicIds, topics } from './topics.js';
 import type { TopicId } from './topics.js';
+import { cloudEventBindings, cloudEventHeadersSchemaOf, topicIds, topics } from './topics.js';
 
 /** schemas/ at the repository root, found from this file so the script works from any cwd. */
 export const schemasDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');

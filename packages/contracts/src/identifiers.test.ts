@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentId, ObjectKey, newDocumentId } from './identifiers.js';
+import { DocumentId, newDocumentId, ObjectKey } from './identifiers.js';
 
 describe('document ids', () => {
   it('are doc_ + a ULID and parse as DocumentId', () => {
@@ -15,7 +15,11 @@ describe('document ids', () => {
   });
 
   it('reject 索引号, UUIDs and lowercase ULIDs', () => {
-    for (const bad of ['11510300008589567Q/2022-00021', '3f2c1a7e-9d7b-4c1e-8f7a-0b8e6d5c4a21', 'doc_01g1r4m5n6p7q8r9s0t1v2w3x4']) {
+    for (const bad of [
+      '11510300008589567Q/2022-00021',
+      '3f2c1a7e-9d7b-4c1e-8f7a-0b8e6d5c4a21',
+      'doc_01g1r4m5n6p7q8r9s0t1v2w3x4',
+    ]) {
       expect(DocumentId.safeParse(bad).success).toBe(false);
     }
   });

@@ -6,7 +6,10 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export const DocumentId = z
   .string()
-  .regex(/^doc_[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'document id must be "doc_" followed by a 26-character ULID, e.g. doc_01G1R4M5N6P7Q8R9S0T1V2W3X4')
+  .regex(
+    /^doc_[0-7][0-9A-HJKMNP-TV-Z]{25}$/,
+    'document id must be "doc_" followed by a 26-character ULID, e.g. doc_01G1R4M5N6P7Q8R9S0T1V2W3X4',
+  )
   .describe('文档标识 document id: "doc_" + ULID, assigned once by the service; the Kafka key of every event about the document')
   .meta({ id: 'DocumentId' });
 export type DocumentId = z.infer<typeof DocumentId>;
@@ -46,14 +49,20 @@ export const Sha256Hex = z
 /** Ids local to one revision (block ids, attachment ids): short, URL- and anchor-safe. */
 export const LocalId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'id must be 1–64 characters of A–Z, a–z, 0–9, "_" or "-", starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    'id must be 1–64 characters of A–Z, a–z, 0–9, "_" or "-", starting with a letter or digit',
+  )
   .describe('revision-local id, stable across revisions so anchors and diffs survive corrections')
   .meta({ id: 'LocalId' });
 
 /** Ids of delivery targets: portal sites, new-media accounts, gazette issues. */
 export const TargetId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'target id must be 1–64 characters of a–z, 0–9, ".", "_" or "-", starting with a letter or digit')
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'target id must be 1–64 characters of a–z, 0–9, ".", "_" or "-", starting with a letter or digit',
+  )
   .describe('delivery target id: a site id, an account id or a gazette issue id, e.g. zigong-portal, 2022-05')
   .meta({ id: 'TargetId' });
 
@@ -66,7 +75,10 @@ export const StaffId = z
 
 export const RegionCode = z
   .string()
-  .regex(/^\d{6}(?:\d{3}(?:\d{3})?)?$/, 'region must be a 行政区划代码: 6 digits (county and above), 9 (township) or 12 (village)')
+  .regex(
+    /^\d{6}(?:\d{3}(?:\d{3})?)?$/,
+    'region must be a 行政区划代码: 6 digits (county and above), 9 (township) or 12 (village)',
+  )
   .describe('行政区划代码 administrative division code (GB/T 2260; 9 or 12 digits below county level)')
   .meta({ id: 'RegionCode' });
 
@@ -75,13 +87,19 @@ const OBJECT_KEY = /^(?!\.{1,2}(?:\/|$))[A-Za-z0-9!_.*'()=+-]+(?:\/(?!\.{1,2}(?:
 export const ObjectKey = z
   .string()
   .max(1024)
-  .regex(OBJECT_KEY, 'object key must be "/"-separated segments of A–Z a–z 0–9 ! _ . * \' ( ) = + -, without a leading "/" or "." / ".." segments')
+  .regex(
+    OBJECT_KEY,
+    'object key must be "/"-separated segments of A–Z a–z 0–9 ! _ . * \' ( ) = + -, without a leading "/" or "." / ".." segments',
+  )
   .describe('S3 object key (no bucket, no leading "/")')
   .meta({ id: 'ObjectKey' });
 
 export const MediaType = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, 'media type must be a lowercase type/subtype without parameters, e.g. application/pdf')
+  .regex(
+    /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/,
+    'media type must be a lowercase type/subtype without parameters, e.g. application/pdf',
+  )
   .describe('媒体类型 IANA media type, lowercase, no parameters')
   .meta({ id: 'MediaType' });
 
@@ -95,7 +113,9 @@ export const IsoDateTime = z.iso
 export const NonBlankText = z.string().regex(/\S/, 'must not be empty or blank');
 
 /** One line of visible text (titles, headings, paragraphs): a line break would mean another block. */
-export const LineText = z.string().regex(/^[^\r\n\u2028\u2029]*\S[^\r\n\u2028\u2029]*$/, 'must be one non-blank line (no line breaks)');
+export const LineText = z
+  .string()
+  .regex(/^[^\r\n\u2028\u2029]*\S[^\r\n\u2028\u2029]*$/, 'must be one non-blank line (no line breaks)');
 
 /** An array whose items must differ; the JSON Schema says so too (uniqueItems). */
 export const uniqueArray = <T extends z.ZodType>(item: T, min = 0) =>

@@ -5,11 +5,9 @@ import type { Attachment, DocumentRevision } from './document-revision.js';
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
 
 /** The comparison form of visible text: NFC, invisible characters dropped, runs of white space as one space, trimmed. */
-export const normalizeText = (text: string): string =>
-  text.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+export const normalizeText = (text: string): string => text.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 
-const tableLines = (rows: readonly (readonly string[])[]): string[] =>
-  rows.map((row) => row.map(normalizeText).join('\t'));
+const tableLines = (rows: readonly (readonly string[])[]): string[] => rows.map((row) => row.map(normalizeText).join('\t'));
 
 /**
  * The visible text of one block, normalized: what any carrier must show for it.
@@ -25,7 +23,11 @@ export const blockText = (block: Block, attachments: readonly Attachment[] = [])
     case 'list':
       return block.items.map(normalizeText).join('\n');
     case 'table':
-      return [...(block.caption === undefined ? [] : [normalizeText(block.caption)]), ...tableLines(block.header), ...tableLines(block.rows)].join('\n');
+      return [
+        ...(block.caption === undefined ? [] : [normalizeText(block.caption)]),
+        ...tableLines(block.header),
+        ...tableLines(block.rows),
+      ].join('\n');
     case 'image':
       return normalizeText(block.caption ?? '');
     case 'attachment':
@@ -63,7 +65,11 @@ export interface ScreeningSegment {
  * Every piece of text that a reader of any carrier can see or download, with its path, for the privacy screen.
  * Review and confidentiality records are left out: they carry staff names but are never rendered.
  */
-export const segmentsForScreening = (revision: DocumentRevision): ScreeningSegment[] => {
+export const segmentsForScreening = (
+  revision: Pick<DocumentRevision, 'title' | 'shortTitle' | 'body' | 'attachments'> & {
+    correction?: DocumentRevision['correction'];
+  },
+): ScreeningSegment[] => {
   const segments: ScreeningSegment[] = [];
   const add = (path: string, text: string | undefined) => {
     if (text !== undefined && text.trim() !== '') segments.push({ path, text });
@@ -78,12 +84,19 @@ export const segmentsForScreening = (revision: DocumentRevision): ScreeningSegme
         add(`${at}.text`, block.text);
         break;
       case 'list':
-        block.items.forEach((item, j) => add(`${at}.items[${j}]`, item));
+        block.items.forEach((item, j) => {
+          add(`${at}.items[${j}]`, item);
+        });
         break;
       case 'table':
         add(`${at}.caption`, block.caption);
-        block.header.forEach((row, r) => row.forEach((cell, c) => add(`${at}.header[${r}][${c}]`, cell)));
-        block.rows.forEach((row, r) => row.forEach((cell, c) => add(`${at}.rows[${r}][${c}]`, cell)));
+        for (const [section, rows] of [['header', block.header] as const, ['rows', block.rows] as const]) {
+          rows.forEach((row, r) => {
+            row.forEach((cell, c) => {
+              add(`${at}.${section}[${r}][${c}]`, cell);
+            });
+          });
+        }
         break;
       case 'image':
         add(`${at}.alt`, block.alt);
@@ -98,9 +111,11 @@ export const segmentsForScreening = (revision: DocumentRevision): ScreeningSegme
     add(`attachments[${i}].fileName`, attachment.fileName);
     add(`attachments[${i}].text`, attachment.text);
   });
-  if (revision.correction !== null) {
+  if (revision.correction) {
     add('correction.reason', revision.correction.reason);
-    revision.correction.changes.forEach((change, j) => add(`correction.changes[${j}]`, change));
+    revision.correction.changes.forEach((change, j) => {
+      add(`correction.changes[${j}]`, change);
+    });
   }
   return segments;
 };

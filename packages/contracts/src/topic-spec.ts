@@ -26,6 +26,15 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   /** Where messages that cannot be handled go, with the reason in headers. */
   deadLetterTopic: string;
+  /** The CloudEvents envelope derived from the value (deterministic ids survive re-sends); absent = random id, time of sending. */
+  envelope?: (value: z.infer<S>) => EventEnvelope;
+}
+
+export interface EventEnvelope {
+  id: string;
+  time: string;
+  dataschema?: string;
+  extensions?: Record<string, string>;
 }
 
 export const defineTopic = <S extends z.ZodType>(spec: TopicSpec<S>): TopicSpec<S> => spec;

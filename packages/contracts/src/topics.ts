@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { cloudEventHeaders } from './cloud-events.js';
 import { ContentPublished } from './content-published.js';
 import { DeliveryStatus, deliveryKeyOf } from './delivery-status.js';
 import { Fingerprint, IsoDateTime } from './identifiers.js';
-import { deadLetterTopicOf, defineTopic } from './topic-spec.js';
+import { deadLetterTopicOf, defineTopic, type EventEnvelope, type TopicSpec } from './topic-spec.js';
 
 const CONTENT_PUBLISHED = 'content.published';
 const DELIVERY_STATUS = 'delivery.status';
@@ -12,10 +13,11 @@ export const topics = {
   contentPublished: defineTopic({
     name: CONTENT_PUBLISHED,
     description:
-      'One message per document revision: the whole canonical record every carrier renders from. Compacted by document id, so the latest revision is the document\'s state; corrections, withdrawals and validity changes are new revisions here.',
+      "One message per document revision: the whole canonical record every carrier renders from. Compacted by document id, so the latest revision is the document's state; corrections, withdrawals and validity changes are new revisions here.",
     schema: ContentPublished,
     key: (event) => event.revision.documentId,
-    keyDescription: 'the document id (doc_ + ULID): all revisions of a document stay on one partition, in order, and compaction keeps the latest',
+    keyDescription:
+      'the document id (doc_ + ULID): all revisions of a document stay on one partition, in order, and compaction keeps the latest',
     eventType: 'cn.gov.tongyuan.content.published.v1',
     partitions: 3,
     config: {
@@ -27,6 +29,7 @@ export const topics = {
     },
     retry: { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 5000 },
     deadLetterTopic: deadLetterTopicOf(CONTENT_PUBLISHED),
+    envelope: (event: ContentPublished): EventEnvelope => envelopeOf<ContentPublished>(cloudEventBindings.contentPublished, event),
   }),
   deliveryStatus: defineTopic({
     name: DELIVERY_STATUS,
@@ -43,6 +46,7 @@ export const topics = {
     },
     retry: { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 5000 },
     deadLetterTopic: deadLetterTopicOf(DELIVERY_STATUS),
+    envelope: (status: DeliveryStatus): EventEnvelope => envelopeOf<DeliveryStatus>(cloudEventBindings.deliveryStatus, status),
   }),
 } as const;
 
@@ -95,31 +99,43 @@ export interface KafkaMessage {
   headers: Record<string, string>;
 }
 
+const envelopeOf = <V>(binding: CloudEventBinding<V>, value: V): EventEnvelope => {
+  const { fingerprint, revision } = binding.document(value);
+  return {
+    id: binding.eventId(value),
+    time: binding.time(value),
+    dataschema: binding.schemaId,
+    extensions: { sourcefingerprint: fingerprint, revision: String(revision) },
+  };
+};
+
 /**
- * A validated message ready for a Kafka producer: key from the catalogue, binary-mode CloudEvents headers.
- * `source` names the producing service, e.g. /tongyuan/publisher.
+ * A validated message ready for a Kafka producer: key from the topic, binary-mode CloudEvents headers from its envelope.
+ * `source` names the producing service, e.g. /tongyuan/editorial. The one place a message is dressed as a CloudEvent.
  */
-export const cloudEventMessage = <K extends TopicId>(topicId: K, value: MessageOf<K>, source: string): KafkaMessage => {
-  const topic = topics[topicId] as unknown as { name: string; eventType: string; schema: z.ZodType<MessageOf<K>>; key: (v: MessageOf<K>) => string };
-  const binding = cloudEventBindings[topicId] as unknown as CloudEventBinding<MessageOf<K>>;
+export const cloudEventRecord = <S extends z.ZodType>(topic: TopicSpec<S>, value: z.infer<S>, source: string): KafkaMessage => {
   const data = topic.schema.parse(value);
   const key = topic.key(data);
-  const { fingerprint, revision } = binding.document(data);
+  const envelope = topic.envelope?.(data) ?? { id: randomUUID(), time: new Date().toISOString() };
   return {
     topic: topic.name,
     key,
     value: JSON.stringify(data),
     headers: cloudEventHeaders({
-      id: binding.eventId(data),
+      id: envelope.id,
       source,
       type: topic.eventType,
-      time: binding.time(data),
+      time: envelope.time,
       subject: key,
-      dataschema: binding.schemaId,
-      extensions: { sourcefingerprint: fingerprint, revision: String(revision) },
+      ...(envelope.dataschema === undefined ? {} : { dataschema: envelope.dataschema }),
+      extensions: envelope.extensions ?? {},
     }),
   };
 };
+
+/** A catalogue topic's message, by topic id. */
+export const cloudEventMessage = <K extends TopicId>(topicId: K, value: MessageOf<K>, source: string): KafkaMessage =>
+  cloudEventRecord(topics[topicId] as unknown as TopicSpec<z.ZodType<MessageOf<K>>>, value, source);
 
 /** The Kafka headers of a topic's messages, as a schema: documents them in AsyncAPI. */
 export const cloudEventHeadersSchemaOf = (topicId: TopicId) => {
@@ -134,8 +150,13 @@ export const cloudEventHeadersSchemaOf = (topicId: TopicId) => {
       ce_subject: z.string().min(1).describe(`the message key: ${topic.keyDescription}`),
       ce_dataschema: z.literal(cloudEventBindings[topicId].schemaId).describe('$id of the JSON Schema of the value'),
       'content-type': z.literal('application/json').describe('binary mode: the value is the event data as JSON'),
-      ce_sourcefingerprint: Fingerprint.describe('extension: source fingerprint of the revision, readable without parsing the value'),
-      ce_revision: z.string().regex(/^[1-9]\d*$/).describe('extension: revision number, decimal'),
+      ce_sourcefingerprint: Fingerprint.describe(
+        'extension: source fingerprint of the revision, readable without parsing the value',
+      ),
+      ce_revision: z
+        .string()
+        .regex(/^[1-9]\d*$/)
+        .describe('extension: revision number, decimal'),
     })
     .describe(`CloudEvents 1.0 Kafka binary-mode headers of ${topic.name}`);
 };

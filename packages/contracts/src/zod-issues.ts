@@ -32,7 +32,10 @@ const describe = (issue: Issue, prefix: readonly PathKey[]): FieldProblem[] => {
   const path = [...prefix, ...issue.path];
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ field: formatIssuePath([...path, key]), reason: 'unknown field: not part of the contract' }));
+      return issue.keys.map((key) => ({
+        field: formatIssuePath([...path, key]),
+        reason: 'unknown field: not part of the contract',
+      }));
     case 'invalid_union': {
       const branch = deepestBranch(issue.errors);
       if (branch.length > 0) return branch.flatMap((inner) => describe(inner, path));

@@ -1,7 +1,7 @@
-import { integrationTest as test } from '@tongyuan/testing';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { integrationTest as test } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { migrate, sqlFilesIn, withTransaction } from './index.js';
 

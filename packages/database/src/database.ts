@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { TransientError } from '@tongyuan/errors';
 import pg from 'pg';
@@ -63,7 +63,9 @@ export const migrate = async (pool: Pool, files: readonly string[]): Promise<str
   const applied: string[] = [];
   await withTransaction(pool, async (client) => {
     await client.query('select pg_advisory_xact_lock(74657)');
-    await client.query('create table if not exists schema_migrations (id text primary key, applied_at timestamptz not null default now())');
+    await client.query(
+      'create table if not exists schema_migrations (id text primary key, applied_at timestamptz not null default now())',
+    );
     const done = new Set((await client.query<{ id: string }>('select id from schema_migrations')).rows.map((row) => row.id));
     for (const file of files) {
       const id = basename(file);

@@ -1,1 +1,1 @@
-export { createPool, withTransaction, ensureDatabase, migrate, sqlFilesIn, type Pool, type PoolClient } from './database.js';
+export { createPool, ensureDatabase, migrate, type Pool, type PoolClient, sqlFilesIn, withTransaction } from './database.js';

@@ -1,10 +1,10 @@
 export {
-  PipelineError,
-  InvalidInputError,
-  TransientError,
-  RefusedError,
-  isRetryable,
   errorCode,
   errorMessage,
+  InvalidInputError,
+  isRetryable,
+  PipelineError,
   type PipelineErrorOptions,
+  RefusedError,
+  TransientError,
 } from './pipeline-error.js';

@@ -1,8 +1,8 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@tongyuan/logger';
 import type { Authenticator } from './bearer-auth.js';
 import { HttpError, problemFrom } from './problem.js';
-import { type CompiledRoute, type Route, compileRoute } from './route.js';
+import { type CompiledRoute, compileRoute, type Route } from './route.js';
 
 export interface HttpServerOptions {
   routes: Route[];
@@ -25,7 +25,15 @@ export const createHttpServer = ({ routes, authenticate, logger, maxBodyBytes = 
       })
       .then((result) => {
         send(response, result.status ?? 200, result.body, result.headers);
-        logger.info({ method: request.method, path: request.url, status: result.status ?? 200, ms: Math.round(performance.now() - started) }, 'request');
+        logger.info(
+          {
+            method: request.method,
+            path: request.url,
+            status: result.status ?? 200,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        );
       });
   });
 };
@@ -52,7 +60,8 @@ const handle = async (compiled: CompiledRoute[], request: IncomingMessage, authe
   const raw = await readBody(request, maxBodyBytes);
   let body: unknown;
   if (route.body) {
-    if (raw.length === 0) throw new HttpError(400, 'invalid_input', 'a JSON body is required', [{ field: '(body)', reason: 'missing' }]);
+    if (raw.length === 0)
+      throw new HttpError(400, 'invalid_input', 'a JSON body is required', [{ field: '(body)', reason: 'missing' }]);
     if (!/^application\/(.+\+)?json\b/i.test(request.headers['content-type'] ?? '')) {
       throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
     }
@@ -60,11 +69,19 @@ const handle = async (compiled: CompiledRoute[], request: IncomingMessage, authe
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch (error) {
-      throw new HttpError(400, 'invalid_input', 'the body is not valid JSON', [{ field: '(body)', reason: (error as Error).message }]);
+      throw new HttpError(400, 'invalid_input', 'the body is not valid JSON', [
+        { field: '(body)', reason: (error as Error).message },
+      ]);
     }
     body = route.body.parse(json);
   }
-  return route.handle({ params, query: url.searchParams, body, principal: principal ?? { id: 'anonymous', name: 'anonymous', roles: [] }, headers: request.headers });
+  return route.handle({
+    params,
+    query: url.searchParams,
+    body,
+    principal: principal ?? { id: 'anonymous', name: 'anonymous', roles: [] },
+    headers: request.headers,
+  });
 };
 
 const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>

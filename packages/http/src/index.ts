@@ -1,13 +1,13 @@
-export { createHttpServer, type HttpServerOptions } from './http-server.js';
-export { route, emptyBody, type Route, type RouteRequest, type RouteResult, type Method } from './route.js';
-export { HttpError, problemFrom, type Problem } from './problem.js';
-export { openApiDocument } from './openapi.js';
 export {
   ApiUser,
   ApiUsers,
+  type Authenticator,
   bearerAuthenticator,
   loadApiUsers,
-  tokenSha256,
-  type Authenticator,
   type Principal,
+  tokenSha256,
 } from './bearer-auth.js';
+export { createHttpServer, type HttpServerOptions } from './http-server.js';
+export { openApiDocument } from './openapi.js';
+export { HttpError, type Problem, problemFrom } from './problem.js';
+export { emptyBody, type Method, type Route, type RouteRequest, type RouteResult, route } from './route.js';

@@ -14,16 +14,27 @@ export const openApiDocument = (info: { title: string; version: string; descript
       schema: { type: 'string' },
     }));
     for (const header of route.headers ?? []) {
-      parameters.push({ name: header.name, in: 'header', required: header.required, schema: { type: 'string' }, description: header.description } as never);
+      parameters.push({
+        name: header.name,
+        in: 'header',
+        required: header.required,
+        schema: { type: 'string' },
+        description: header.description,
+      } as never);
     }
-    const problem = { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    const problem = {
+      description: 'problem details (RFC 9457)',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
       summary: route.summary,
       'x-roles': route.access,
       ...(route.access === 'public' ? { security: [] } : {}),
       parameters,
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } }
+        : {}),
       responses: {
         [String(route.successStatus ?? 200)]: {
           description: 'success',
@@ -53,7 +64,14 @@ export const openApiDocument = (info: { title: string; version: string; descript
             status: { type: 'integer' },
             code: { type: 'string' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', required: ['field', 'reason'], properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['field', 'reason'],
+                properties: { field: { type: 'string' }, reason: { type: 'string' } },
+              },
+            },
           },
         },
       },

@@ -49,12 +49,34 @@ export const problemFrom = (error: unknown): Problem => {
   if (error instanceof PipelineError && !error.retryable) {
     const status = error instanceof HttpError ? error.status : (statusByCode[error.code] ?? 422);
     const errors = Array.isArray(error.details) ? (error.details as Problem['errors']) : undefined;
-    return { type: 'about:blank', title: titleOf(status), status, code: error.code, detail: error.message, ...(errors ? { errors } : {}) };
+    return {
+      type: 'about:blank',
+      title: titleOf(status),
+      status,
+      code: error.code,
+      detail: error.message,
+      ...(errors ? { errors } : {}),
+    };
   }
   const status = error instanceof PipelineError ? 503 : 500;
-  return { type: 'about:blank', title: titleOf(status), status, code: status === 503 ? 'unavailable' : 'internal', detail: titleOf(status) };
+  return {
+    type: 'about:blank',
+    title: titleOf(status),
+    status,
+    code: status === 503 ? 'unavailable' : 'internal',
+    detail: titleOf(status),
+  };
 };
 
 const titleOf = (status: number): string =>
-  ({ 400: 'Invalid request', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type', 422: 'Refused', 503: 'Service unavailable' })[status] ??
-  'Internal error';
+  ({
+    400: 'Invalid request',
+    401: 'Unauthenticated',
+    403: 'Forbidden',
+    404: 'Not found',
+    409: 'Conflict',
+    413: 'Payload too large',
+    415: 'Unsupported media type',
+    422: 'Refused',
+    503: 'Service unavailable',
+  })[status] ?? 'Internal error';

@@ -1,1 +1,1 @@
-export { createLogger, withoutCredentials, redactedPaths, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, type Logger, type LoggerOptions, redactedPaths, withoutCredentials } from './logger.js';

@@ -18,7 +18,11 @@ describe('logger', () => {
     const { lines, destination } = capture();
     const log = createLogger({ service: 'test', destination });
     log.info(
-      { password: 'p4ss', config: { S3_SECRET_ACCESS_KEY: 'sk-123', nested: { token: 'tok-9' } }, headers: { authorization: 'Bearer abc' } },
+      {
+        password: 'p4ss',
+        config: { S3_SECRET_ACCESS_KEY: 'sk-123', nested: { token: 'tok-9' } },
+        headers: { authorization: 'Bearer abc' },
+      },
       'booted',
     );
     const line = lines.join('');

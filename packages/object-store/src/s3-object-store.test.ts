@@ -45,8 +45,12 @@ describe('S3ObjectStore against the real S3 server', () => {
     const options = { contentType: 'text/html; charset=utf-8', provenance };
     expect(await store.putIfChanged('p/index.html', 'same', options)).toEqual({ written: true });
     expect(await store.putIfChanged('p/index.html', 'same', options)).toEqual({ written: false });
-    expect(await store.putIfChanged('p/index.html', 'same', { ...options, provenance: { ...provenance, revision: 3 } })).toEqual({ written: true });
-    expect(await store.putIfChanged('p/index.html', 'changed', { ...options, provenance: { ...provenance, revision: 3 } })).toEqual({ written: true });
+    expect(await store.putIfChanged('p/index.html', 'same', { ...options, provenance: { ...provenance, revision: 3 } })).toEqual({
+      written: true,
+    });
+    expect(
+      await store.putIfChanged('p/index.html', 'changed', { ...options, provenance: { ...provenance, revision: 3 } }),
+    ).toEqual({ written: true });
     expect((await store.get('p/index.html'))?.body.toString()).toBe('changed');
   });
 

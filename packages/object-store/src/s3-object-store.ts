@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PipelineError, TransientError } from '@tongyuan/errors';
 import CircuitBreaker from 'opossum';
-import type { ListedObject, ObjectInfo, ObjectStore, PutOptions, Provenance, StoredObject } from './object-store.js';
+import type { ListedObject, ObjectInfo, ObjectStore, Provenance, PutOptions, StoredObject } from './object-store.js';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -140,7 +140,11 @@ export class S3ObjectStore implements ObjectStore {
     do {
       const page = (await this.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
-      )) as { Contents?: Array<{ Key?: string; Size?: number; LastModified?: Date }>; NextContinuationToken?: string; IsTruncated?: boolean };
+      )) as {
+        Contents?: Array<{ Key?: string; Size?: number; LastModified?: Date }>;
+        NextContinuationToken?: string;
+        IsTruncated?: boolean;
+      };
       for (const item of page.Contents ?? []) {
         if (item.Key) yield { key: item.Key, size: item.Size ?? 0, lastModified: item.LastModified };
       }
@@ -183,7 +187,13 @@ const provenanceMetadata = (provenance: Provenance | undefined): Record<string, 
 
 const infoOf = (
   key: string,
-  output: { ContentLength?: number; ContentType?: string; CacheControl?: string; Metadata?: Record<string, string>; LastModified?: Date },
+  output: {
+    ContentLength?: number;
+    ContentType?: string;
+    CacheControl?: string;
+    Metadata?: Record<string, string>;
+    LastModified?: Date;
+  },
 ): ObjectInfo => {
   const metadata = output.Metadata ?? {};
   const documentId = metadata[meta.documentId];
@@ -203,7 +213,8 @@ const infoOf = (
 
 const statusOf = (error: unknown): number | undefined => (error as S3ServiceException)?.$metadata?.httpStatusCode;
 const nameOf = (error: unknown): string => (error as { name?: string })?.name ?? '';
-const isNotFound = (error: unknown): boolean => ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes(nameOf(error)) || statusOf(error) === 404;
+const isNotFound = (error: unknown): boolean =>
+  ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes(nameOf(error)) || statusOf(error) === 404;
 const isClientError = (error: unknown): boolean => {
   const status = statusOf(error);
   return status !== undefined && status >= 400 && status < 500;

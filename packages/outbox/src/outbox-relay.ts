@@ -48,13 +48,19 @@ export class OutboxRelay {
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      const delay = this.again ? 0 : this.failures > 0 ? Math.min(30_000, 500 * 2 ** this.failures) : (this.options.pollIntervalMs ?? 1_000);
-      this.again = false;
-      this.timer = setTimeout(() => this.wake(), delay);
-    });
+    this.running = this.drain()
+      .then(() => undefined)
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        const delay = this.again
+          ? 0
+          : this.failures > 0
+            ? Math.min(30_000, 500 * 2 ** this.failures)
+            : (this.options.pollIntervalMs ?? 1_000);
+        this.again = false;
+        this.timer = setTimeout(() => this.wake(), delay);
+      });
   }
 
   async stop(): Promise<void> {
@@ -84,24 +90,35 @@ export class OutboxRelay {
     const client = await this.options.pool.connect();
     try {
       await client.query('begin');
-      const locked = await client.query<{ locked: boolean }>("select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked");
+      const locked = await client.query<{ locked: boolean }>(
+        "select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked",
+      );
       if (!locked.rows[0]?.locked) {
         await client.query('rollback');
         return 0;
       }
-      const { rows } = await client.query<{ id: string; topic: string; key: string; value: string; headers: Record<string, string> }>(
-        'select id, topic, key, value, headers from outbox where sent_at is null order by id limit $1',
-        [this.options.batchSize ?? 200],
-      );
+      const { rows } = await client.query<{
+        id: string;
+        topic: string;
+        key: string;
+        value: string;
+        headers: Record<string, string>;
+      }>('select id, topic, key, value, headers from outbox where sent_at is null order by id limit $1', [
+        this.options.batchSize ?? 200,
+      ]);
       // Consecutive rows of one topic go in one send; order across topics is kept too.
       for (let start = 0; start < rows.length; ) {
         let end = start;
         while (end < rows.length && rows[end]?.topic === rows[start]?.topic) end += 1;
         const group = rows.slice(start, end);
-        await this.options.bus.sendRecords(group[0]?.topic ?? '', group.map(({ key, value, headers }) => ({ key, value, headers })));
+        await this.options.bus.sendRecords(
+          group[0]?.topic ?? '',
+          group.map(({ key, value, headers }) => ({ key, value, headers })),
+        );
         start = end;
       }
-      if (rows.length > 0) await client.query('update outbox set sent_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
+      if (rows.length > 0)
+        await client.query('update outbox set sent_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
       await client.query('commit');
       if (rows.length > 0) this.options.logger.debug({ count: rows.length }, 'outbox relayed');
       return rows.length;

@@ -12,9 +12,7 @@ describe('e-mail detection', () => {
   });
 
   it('stops before an ASCII full stop and handles multi-label domains', () => {
-    expect(screen('Mail li-si+gk@xxzx.sz.gov.cn.')).toMatchObject([
-      { offset: 5, length: 23, masked: 'l***@xxzx.sz.gov.cn' },
-    ]);
+    expect(screen('Mail li-si+gk@xxzx.sz.gov.cn.')).toMatchObject([{ offset: 5, length: 23, masked: 'l***@xxzx.sz.gov.cn' }]);
   });
 
   it('finds an address written with a full-width at sign', () => {

@@ -3,8 +3,7 @@ import type { Detection, DetectionInput, Detector } from './detector.js';
 // `*` is left out of the local part on purpose: it is legal there but never used, and it lets a masked address pass.
 // Quantifiers are bounded so that a 100 KB run of letters cannot make the scan quadratic; a domain never runs into
 // an `@`, so two addresses written together are two findings, not one that swallows the other's local part.
-const EMAIL =
-  /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9@])/g;
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9@])/g;
 
 export const emailDetector: Detector = {
   rule: 'email',
@@ -25,7 +24,5 @@ export const emailDetector: Detector = {
 /** A domain long enough in digits to hold a mobile or an ID (none of 163.com, 126.com) has its digits hidden too. */
 function maskedDomain(original: string, normalized: string): string {
   if ((normalized.match(/\d/g) ?? []).length < 11) return original;
-  return [...original]
-    .map((ch, i) => (/\d/.test(normalized[i] ?? '') ? (ch.charCodeAt(0) >= 0xff00 ? '＊' : '*') : ch))
-    .join('');
+  return [...original].map((ch, i) => (/\d/.test(normalized[i] ?? '') ? (ch.charCodeAt(0) >= 0xff00 ? '＊' : '*') : ch)).join('');
 }

@@ -25,9 +25,7 @@ describe('screenPrivacy', () => {
     const [finding] = screenPrivacy([{ path: 'body[3].text', text: `经核查，申请人（身份证号：${ID}）` }]);
     expect(finding?.message).toBe('第4段第14字起疑似居民身份证号 / resident ID number at body[3].text offset 13');
     const [cell] = screenPrivacy([{ path: 'body[5].rows[1][2]', text: MOBILE }]);
-    expect(cell?.message).toBe(
-      '第6段表格第2行第3列第1字起疑似手机号码 / mobile phone number at body[5].rows[1][2] offset 0',
-    );
+    expect(cell?.message).toBe('第6段表格第2行第3列第1字起疑似手机号码 / mobile phone number at body[5].rows[1][2] offset 0');
   });
 
   it('counts characters, not UTF-16 units, in the Chinese position', () => {
@@ -109,9 +107,7 @@ describe('screenPrivacy on arbitrary text', () => {
     fc.constant('+86 138 0013 8000'),
     fc.constant('6250 9460 0000 0016'),
   ];
-  const segmentText = fc
-    .array(fc.oneof(text, digitRun, ...embeddings), { maxLength: 6 })
-    .map((parts) => parts.join(''));
+  const segmentText = fc.array(fc.oneof(text, digitRun, ...embeddings), { maxLength: 6 }).map((parts) => parts.join(''));
 
   it('never throws, and every finding lies inside its segment and hides its match', () => {
     fc.assert(

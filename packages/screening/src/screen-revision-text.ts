@@ -32,8 +32,7 @@ export function screenRevisionText(segments: readonly TextSegment[], options: Sc
   });
   const wording = screenWording(segments, lexicon, { ...(allow?.terms && { allowTerms: allow.terms }) });
   const order = new Map(segments.map((s, i) => [s.path, i]));
-  const byPlace = (a: Finding, b: Finding): number =>
-    (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0) || a.offset - b.offset;
+  const byPlace = (a: Finding, b: Finding): number => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0) || a.offset - b.offset;
   return {
     refusals: [...privacy, ...wording.filter((f) => f.action === 'refuse')].sort(byPlace),
     warnings: wording.filter((f) => f.action === 'warn').sort(byPlace),

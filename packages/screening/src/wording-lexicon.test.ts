@@ -12,9 +12,7 @@ describe('default lexicon', () => {
   it('parses, and carries the common errors but not accepted variants', () => {
     const terms = defaultLexicon.entries.map((e) => e.term);
     expect(terms.length).toBeGreaterThanOrEqual(30);
-    expect(terms).toEqual(
-      expect.arrayContaining(['布署', '既使', '帐户', '截止目前', '中华人名共和国', '国务院办公庭']),
-    );
+    expect(terms).toEqual(expect.arrayContaining(['布署', '既使', '帐户', '截止目前', '中华人名共和国', '国务院办公庭']));
     expect(terms).not.toContain('其它');
   });
 
@@ -65,10 +63,7 @@ describe('screenWording', () => {
   });
 
   it('reports overlapping and nested terms', () => {
-    const found = screenWording(
-      [{ path: 'title', text: '坚持已人民为中心' }],
-      lexiconOf(['已人民为中心', '人民', '民为中心']),
-    );
+    const found = screenWording([{ path: 'title', text: '坚持已人民为中心' }], lexiconOf(['已人民为中心', '人民', '民为中心']));
     expect(found.map((f) => [f.term, f.offset])).toEqual([
       ['人民', 3],
       ['已人民为中心', 2],

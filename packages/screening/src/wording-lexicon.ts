@@ -138,11 +138,7 @@ class Automaton {
       const unit = text.charCodeAt(i);
       while (state !== 0 && !this.next[state]?.has(unit)) state = this.fail[state] ?? 0;
       state = this.next[state]?.get(unit) ?? 0;
-      for (
-        let s = this.hasOwnOutput(state) ? state : (this.outputLink[state] ?? -1);
-        s !== -1;
-        s = this.outputLink[s] ?? -1
-      ) {
+      for (let s = this.hasOwnOutput(state) ? state : (this.outputLink[state] ?? -1); s !== -1; s = this.outputLink[s] ?? -1) {
         for (const entry of this.ending[s] ?? []) yield { entry, offset: i + 1 - entry.term.length };
       }
     }

@@ -7,7 +7,8 @@ import type { ResolvedServers } from './test-servers.js';
 export const startContainers = async (): Promise<ResolvedServers> => {
   const [kafka, minio, postgres] = await Promise.all([
     new KafkaContainer('confluentinc/cp-kafka:7.9.0') // Kafka 3.9, as on loopback
-      .withKraft().start(),
+      .withKraft()
+      .start(),
     new GenericContainer('minio/minio:RELEASE.2025-04-22T22-12-26Z')
       .withCommand(['server', '/data'])
       .withEnvironment({ MINIO_ROOT_USER: 'local-access-key', MINIO_ROOT_PASSWORD: 'local-secret-key' })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { KafkaBus } from '@tongyuan/bus';
-import { type Pool, createPool, ensureDatabase } from '@tongyuan/database';
+import { createPool, ensureDatabase, type Pool } from '@tongyuan/database';
 import { createLogger, type Logger } from '@tongyuan/logger';
 import { S3ObjectStore } from '@tongyuan/object-store';
 import pg from 'pg';

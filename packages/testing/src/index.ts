@@ -1,4 +1,4 @@
-export { integrationTest, uniqueName, quietLogger, storeFor, freshDatabaseUrl, type IntegrationFixtures } from './fixtures.js';
-export { resolveServers, type TestServers, type ResolvedServers } from './test-servers.js';
-export { waitFor } from './wait-for.js';
+export { freshDatabaseUrl, type IntegrationFixtures, integrationTest, quietLogger, storeFor, uniqueName } from './fixtures.js';
 export { readTopic } from './read-topic.js';
+export { type ResolvedServers, resolveServers, type TestServers } from './test-servers.js';
+export { waitFor } from './wait-for.js';

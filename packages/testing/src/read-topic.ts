@@ -1,5 +1,5 @@
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 
 /** Reads a topic from the beginning, as an outside observer would, until `count` messages arrived or the time is up. */
 export const readTopic = async (

@@ -11,6 +11,16 @@ export const EditorialEnv = z.object({
   API_USERS_FILE: z.string().min(1),
   /** 敏错字 lexicon; unset uses the one shipped with @tongyuan/screening. */
   WORDING_LEXICON_FILE: z.string().min(1).optional(),
+  /** Mail domains published on purpose (office mailboxes): addresses there pass the privacy screen. */
+  PUBLIC_EMAIL_DOMAINS: z
+    .string()
+    .default('gov.cn')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((domain) => domain.trim())
+        .filter(Boolean),
+    ),
   /** How often the outbox relay looks for unsent events when no publish woke it. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Crash tests only: 'exit-after-commit' kills the process right after a release commits, before Kafka hears of it. */

@@ -7,7 +7,10 @@ export interface StoredAnswer {
   body: unknown;
 }
 
-export const requestFingerprint = (value: unknown): string => createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex');
+export const requestFingerprint = (value: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('hex');
 
 const keyPattern = /^[\w.:-]{8,128}$/;
 

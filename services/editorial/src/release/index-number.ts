@@ -1,8 +1,16 @@
 import type { PoolClient } from '@tongyuan/database';
 
 /** 索引号: organisation code / year - five-digit serial; the serial only goes up, so a number is never given twice. */
-export const assignIndexNumber = async (client: PoolClient, documentId: string, organisationCode: string, year: number): Promise<string> => {
-  const existing = await client.query<{ index_number: string | null }>('select index_number from documents where id = $1 for update', [documentId]);
+export const assignIndexNumber = async (
+  client: PoolClient,
+  documentId: string,
+  organisationCode: string,
+  year: number,
+): Promise<string> => {
+  const existing = await client.query<{ index_number: string | null }>(
+    'select index_number from documents where id = $1 for update',
+    [documentId],
+  );
   const current = existing.rows[0]?.index_number;
   if (current) return current;
   const { rows } = await client.query<{ last_serial: number }>(

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { KafkaBus } from '@tongyuan/bus';
+import { allTopics } from '@tongyuan/contracts';
+import { createPool, ensureDatabase, migrate, sqlFilesIn } from '@tongyuan/database';
+import { bearerAuthenticator, createHttpServer, loadApiUsers } from '@tongyuan/http';
+import { createLogger } from '@tongyuan/logger';
+import { OutboxRelay, outboxSqlFile } from '@tongyuan/outbox';
+import { defaultLexicon, WordingLexicon } from '@tongyuan/screening';
+import { EditorialDesk } from './editorial-desk.js';
+import { loadEnv } from './env.js';
+import { editorialRoutes } from './http/editorial-routes.js';
+
+/** Wires the editorial service: PostgreSQL (state + outbox) → HTTP API → outbox relay → Kafka. */
+export const startEditorial = async (env = loadEnv()) => {
+  const logger = createLogger({ service: 'editorial', level: env.LOG_LEVEL });
+  await ensureDatabase(env.DATABASE_URL);
+  const pool = createPool(env.DATABASE_URL);
+  await migrate(pool, [outboxSqlFile, ...(await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))))]);
+
+  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID ?? 'editorial', logger });
+  await bus.ensureTopics(allTopics);
+  const relay = new OutboxRelay({ pool, bus, logger, pollIntervalMs: env.OUTBOX_POLL_MS });
+
+  const lexicon = env.WORDING_LEXICON_FILE
+    ? WordingLexicon.parse(JSON.parse(readFileSync(env.WORDING_LEXICON_FILE, 'utf8')))
+    : defaultLexicon;
+  const desk = new EditorialDesk({
+    pool,
+    bus,
+    textPolicy: { lexicon, allowedEmailDomains: env.PUBLIC_EMAIL_DOMAINS },
+    afterRelease: () => {
+      if (env.FAULT_INJECTION === 'exit-after-commit') process.kill(process.pid, 'SIGKILL');
+      relay.wake();
+    },
+  });
+  const server = createHttpServer({
+    routes: editorialRoutes(desk),
+    authenticate: bearerAuthenticator(loadApiUsers(env.API_USERS_FILE)),
+    logger,
+  });
+  await new Promise<void>((resolve) => server.listen(env.PORT, '127.0.0.1', resolve));
+  relay.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  logger.info({ port }, 'editorial API listening');
+
+  const stop = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await relay.stop();
+    await bus.close();
+    await pool.end();
+  };
+  return { port, stop, relay, pool };
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const service = await startEditorial();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void service.stop().then(() => process.exit(0));
+    });
+  }
+}
