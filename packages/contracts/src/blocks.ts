@@ -195,3 +195,32 @@ export const splitHeadingNumbering = (line: string): { level: HeadingLevel; numb
   }
   return null;
 };
+
+/**
+ * Lines to blocks: 一、 lines are headings; （一） 1. （1） lines open with a run-in heading (their first sentence)
+ * followed by the rest as a paragraph, as the printed 公文 shows them; everything else is a paragraph.
+ */
+export const blocksFromParagraphs = (lines: readonly string[]): Block[] => {
+  const blocks: Block[] = [];
+  for (const line of lines) {
+    const heading = splitHeadingNumbering(line);
+    if (heading === null) {
+      blocks.push({ type: 'paragraph', text: line });
+      continue;
+    }
+    const stop = heading.rest.indexOf('。');
+    if (heading.level === 1 || stop === -1 || stop === heading.rest.length - 1) {
+      blocks.push({ type: 'heading', level: heading.level, numbering: heading.numbering, text: heading.rest });
+      continue;
+    }
+    blocks.push({
+      type: 'heading',
+      level: heading.level,
+      numbering: heading.numbering,
+      text: heading.rest.slice(0, stop + 1),
+      runIn: true,
+    });
+    blocks.push({ type: 'paragraph', text: heading.rest.slice(stop + 1) });
+  }
+  return blocks.map((block, i) => ({ ...block, id: `b${i + 1}` }));
+};

@@ -1,6 +1,6 @@
 // Test data: real documents from shared/corpus as canonical revisions. Not part of the public API.
 import { readFileSync } from 'node:fs';
-import { type Block, splitHeadingNumbering } from './blocks.js';
+import { blocksFromParagraphs } from './blocks.js';
 import type { DocumentKind, DocumentRevision } from './document-revision.js';
 import { newDocumentId } from './identifiers.js';
 
@@ -26,35 +26,6 @@ export type CorpusName =
 /** shared/ sits beside the repository, locally and in CI. */
 export const readCorpus = (name: CorpusName): CorpusDocument =>
   JSON.parse(readFileSync(new URL(`../../../../shared/corpus/${name}.json`, import.meta.url), 'utf8')) as CorpusDocument;
-
-/**
- * Lines to blocks: 一、 lines are headings; （一） 1. （1） lines open with a run-in heading (their first sentence)
- * followed by the rest as a paragraph, as the printed 公文 shows them; everything else is a paragraph.
- */
-export const blocksFromParagraphs = (lines: readonly string[]): Block[] => {
-  const blocks: Block[] = [];
-  for (const line of lines) {
-    const heading = splitHeadingNumbering(line);
-    if (heading === null) {
-      blocks.push({ type: 'paragraph', text: line });
-      continue;
-    }
-    const stop = heading.rest.indexOf('。');
-    if (heading.level === 1 || stop === -1 || stop === heading.rest.length - 1) {
-      blocks.push({ type: 'heading', level: heading.level, numbering: heading.numbering, text: heading.rest });
-      continue;
-    }
-    blocks.push({
-      type: 'heading',
-      level: heading.level,
-      numbering: heading.numbering,
-      text: heading.rest.slice(0, stop + 1),
-      runIn: true,
-    });
-    blocks.push({ type: 'paragraph', text: heading.rest.slice(stop + 1) });
-  }
-  return blocks.map((block, i) => ({ ...block, id: `b${i + 1}` }));
-};
 
 // Made-up but well-formed 索引号 organisation codes, one per corpus document.
 const indexNumbers: Record<CorpusName, string> = {

@@ -5,6 +5,7 @@ export {
   AttachmentBlock,
   Block,
   Body,
+  blocksFromParagraphs,
   HeadingBlock,
   HeadingLevel,
   ImageBlock,
@@ -75,6 +76,7 @@ export {
   StaffId,
   TargetId,
 } from './identifiers.js';
+export { draftFromPlainDocument, PlainDocument } from './plain-document.js';
 export type { ScreeningSegment } from './revision-text.js';
 export { blockText, normalizeText, revisionText, segmentsForScreening } from './revision-text.js';
 export type { EventEnvelope, RetryPolicy, TopicSpec } from './topic-spec.js';

@@ -29,7 +29,8 @@ export const topics = {
     },
     retry: { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 5000 },
     deadLetterTopic: deadLetterTopicOf(CONTENT_PUBLISHED),
-    envelope: (event: ContentPublished): EventEnvelope => envelopeOf<ContentPublished>(cloudEventBindings.contentPublished, event),
+    envelope: (event: ContentPublished): EventEnvelope =>
+      envelopeOf<ContentPublished>(cloudEventBindings.contentPublished, event),
   }),
   deliveryStatus: defineTopic({
     name: DELIVERY_STATUS,

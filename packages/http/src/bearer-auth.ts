@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -38,3 +38,16 @@ export const bearerAuthenticator = (users: readonly ApiUser[]) => {
 };
 
 export type Authenticator = ReturnType<typeof bearerAuthenticator>;
+
+/** New random tokens for the given people: the users file keeps only hashes, the tokens go to their holders once. */
+export const issueTokens = (
+  people: ReadonlyArray<Omit<ApiUser, 'tokenSha256'>>,
+): { users: ApiUser[]; tokens: Record<string, string> } => {
+  const tokens: Record<string, string> = {};
+  const users = people.map((person) => {
+    const token = `ty_${randomBytes(24).toString('base64url')}`;
+    tokens[person.id] = token;
+    return { ...person, tokenSha256: tokenSha256(token) };
+  });
+  return { users, tokens };
+};

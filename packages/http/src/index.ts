@@ -3,6 +3,7 @@ export {
   ApiUsers,
   type Authenticator,
   bearerAuthenticator,
+  issueTokens,
   loadApiUsers,
   type Principal,
   tokenSha256,

@@ -1,4 +1,4 @@
 export { freshDatabaseUrl, type IntegrationFixtures, integrationTest, quietLogger, storeFor, uniqueName } from './fixtures.js';
-export { readTopic } from './read-topic.js';
+export { keyedBy, type ReadTopicOptions, readTopic } from './read-topic.js';
 export { type ResolvedServers, resolveServers, type TestServers } from './test-servers.js';
 export { waitFor } from './wait-for.js';

@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 
-/** Reads a topic from the beginning, as an outside observer would, until `count` messages arrived or the time is up. */
+export interface ReadTopicOptions {
+  /** Stop once this many matching messages arrived (then wait settleMs for any extra, e.g. duplicates). */
+  count: number;
+  /** Only messages this accepts are collected. */
+  filter?: (message: KafkaMessage) => boolean;
+  timeoutMs?: number;
+  /** After `count` arrived, keep listening this long so a test can see that no more came. */
+  settleMs?: number;
+}
+
+/** Reads a topic from the beginning, as an outside observer would, with a group of its own. */
 export const readTopic = async (
   brokers: string[],
   topic: string,
-  { count, timeoutMs = 30_000 }: { count: number; timeoutMs?: number },
+  { count, filter = () => true, timeoutMs = 30_000, settleMs = 0 }: ReadTopicOptions,
 ): Promise<KafkaMessage[]> => {
   const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `test-reader-${randomBytes(5).toString('hex')}` });
@@ -17,10 +27,11 @@ export const readTopic = async (
       const timer = setTimeout(resolve, timeoutMs);
       void consumer.run({
         eachMessage: async ({ message }) => {
+          if (!filter(message)) return;
           messages.push(message);
-          if (messages.length >= count) {
+          if (messages.length === count) {
             clearTimeout(timer);
-            resolve();
+            setTimeout(resolve, settleMs);
           }
         },
       });
@@ -30,3 +41,9 @@ export const readTopic = async (
   }
   return messages;
 };
+
+/** A filter for messages whose key is one of the given ones. */
+export const keyedBy =
+  (...keys: string[]) =>
+  (message: KafkaMessage): boolean =>
+    keys.includes(message.key?.toString('utf8') ?? '');
