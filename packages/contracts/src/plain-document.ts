@@ -16,6 +16,7 @@ export const PlainDocument = z
     recipients: z.string().optional().describe('主送机关, printed as the first line'),
     paragraphs: z.array(z.string()).min(1),
     organisation_code: OrganisationCode.optional(),
+    requires_interpretation: z.boolean().optional().describe('政策解读 三同步: released only with its interpretation'),
   })
   .meta({ id: 'PlainDocument' });
 export type PlainDocument = z.infer<typeof PlainDocument>;
@@ -38,6 +39,6 @@ export const draftFromPlainDocument = (document: PlainDocument, fallbackOrganisa
     related: [],
     targeting: { channels: [], sites: [], accounts: [], regions: [] },
     organisationCode: document.organisation_code ?? fallbackOrganisationCode,
-    requiresInterpretation: false,
+    requiresInterpretation: document.requires_interpretation ?? false,
   };
 };

@@ -46,6 +46,8 @@ export interface EditorialHarness {
   databaseUrl: string;
   usersFile: string;
   as(member: StaffMember): ApiClient;
+  /** The bearer token of a staff member, for clients other than `as` (the CLI). */
+  tokenOf(member: StaffMember): string;
   anonymous: ApiClient;
   /** Counts of what a release writes, to prove a refusal wrote nothing. */
   counts(): Promise<{ revisions: number; outbox: number }>;
@@ -78,6 +80,7 @@ export const startEditorialHarness = async (servers: TestServers): Promise<Edito
     databaseUrl,
     usersFile,
     as: (member) => apiClient(baseUrl, tokens[staff[member].id]),
+    tokenOf: (member) => tokens[staff[member].id] ?? '',
     anonymous: apiClient(baseUrl, undefined),
     counts: async () => {
       const { rows } = await service.pool.query(
@@ -98,7 +101,7 @@ export const editorialTest = integrationTest.extend<{ editorial: EditorialHarnes
 });
 
 /** Draft → 三审 by three people → 保密审查: the path every release takes. Returns the document id. */
-export const draftAndReview = async (editorial: EditorialHarness, content: DraftContent): Promise<string> => {
+export const draftAndReview = async (editorial: Pick<EditorialHarness, 'as'>, content: DraftContent): Promise<string> => {
   const created = await editorial.as('editor').post('/v1/documents', { content });
   if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
   const id: string = created.body.documentId;
@@ -106,7 +109,7 @@ export const draftAndReview = async (editorial: EditorialHarness, content: Draft
   return id;
 };
 
-export const approveDraft = async (editorial: EditorialHarness, id: string): Promise<void> => {
+export const approveDraft = async (editorial: Pick<EditorialHarness, 'as'>, id: string): Promise<void> => {
   for (const [member, stage] of [
     ['officeHead', '自审'],
     ['leader', '审核'],
@@ -124,8 +127,12 @@ export const approveDraft = async (editorial: EditorialHarness, id: string): Pro
 };
 
 let keySerial = 0;
+const nextIdempotencyKey = (): string => {
+  keySerial += 1;
+  return `publish-${process.pid}-${Date.now()}-${keySerial}`;
+};
 export const publish = (
-  editorial: EditorialHarness,
+  editorial: Pick<EditorialHarness, 'as'>,
   id: string,
-  key = `publish-${process.pid}-${Date.now()}-${(keySerial += 1)}`,
+  key = nextIdempotencyKey(),
 ) => editorial.as('editor').post(`/v1/documents/${id}/publish`, undefined, { 'idempotency-key': key });
