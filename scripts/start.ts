@@ -4,7 +4,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlainDocument, draftFromPlainDocument } from '@tongyuan/contracts';
+import { draftFromPlainDocument, PlainDocument } from '@tongyuan/contracts';
 import { issueTokens } from '@tongyuan/http';
 import { infraUp } from '@tongyuan/infra';
 import { staff } from '../services/editorial/src/staff.fixture.ts';
@@ -42,7 +42,13 @@ const startService = async ({ name, port, env }: ServiceSpec, base: Record<strin
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start; see .local/logs/${name}.log`);
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return child;
     if (Date.now() > deadline) throw new Error(`${name} did not answer on port ${port}; see .local/logs/${name}.log`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -52,10 +58,20 @@ const startService = async ({ name, port, env }: ServiceSpec, base: Record<strin
 const publishSamples = async (editorialUrl: string, tokens: Record<string, string>): Promise<string[]> => {
   const stateFile = join(local, 'state', 'samples.json');
   const published: Record<string, string> = existsSync(stateFile) ? JSON.parse(await readFile(stateFile, 'utf8')) : {};
-  const call = async (who: keyof typeof staff, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    who: keyof typeof staff,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${editorialUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${tokens[staff[who].id]}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${tokens[staff[who].id]}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const answer = (await response.json()) as { documentId: string; released: Array<{ documentId: string }> };
@@ -67,7 +83,9 @@ const publishSamples = async (editorialUrl: string, tokens: Record<string, strin
   const created: Record<string, string> = {};
   const pending: string[] = [];
   // Policies first, then interpretations that name them: the two are released together by one publish.
-  const raw = Object.fromEntries(await Promise.all(files.map(async (file) => [file, JSON.parse(await readFile(join(folder, file), 'utf8'))])));
+  const raw = Object.fromEntries(
+    await Promise.all(files.map(async (file) => [file, JSON.parse(await readFile(join(folder, file), 'utf8'))])),
+  );
   const order = [...files].sort((a, b) => Number(Boolean(raw[a].interprets)) - Number(Boolean(raw[b].interprets)));
   for (const file of order) {
     if (published[file]) continue;
@@ -77,15 +95,24 @@ const publishSamples = async (editorialUrl: string, tokens: Record<string, strin
     if (policy) content.related = [{ relation: 'interprets', documentId: policy, title: raw[raw[file].interprets].title }];
     const view = await call('editor', 'POST', '/v1/documents', { content });
     created[file] = view.documentId;
-    for (const [who, stage] of [['officeHead', '自审'], ['leader', '审核'], ['principal', '批审']] as const) {
+    for (const [who, stage] of [
+      ['officeHead', '自审'],
+      ['leader', '审核'],
+      ['principal', '批审'],
+    ] as const) {
       await call(who, 'POST', `/v1/documents/${view.documentId}/draft/reviews`, { stage, decision: 'approved', comment: null });
     }
-    await call('confidentiality', 'POST', `/v1/documents/${view.documentId}/draft/confidentiality-review`, { conclusion: '不涉密', comment: null });
+    await call('confidentiality', 'POST', `/v1/documents/${view.documentId}/draft/confidentiality-review`, {
+      conclusion: '不涉密',
+      comment: null,
+    });
     pending.push(file);
   }
   for (const file of pending) {
     if (published[file]) continue;
-    const result = await call('editor', 'POST', `/v1/documents/${created[file]}/publish`, undefined, { 'idempotency-key': `sample-${file}` });
+    const result = await call('editor', 'POST', `/v1/documents/${created[file]}/publish`, undefined, {
+      'idempotency-key': `sample-${file}`,
+    });
     for (const entry of result.released) {
       const releasedFile = Object.keys(created).find((name) => created[name] === entry.documentId);
       if (releasedFile) published[releasedFile] = entry.documentId;
@@ -105,7 +132,11 @@ const main = async () => {
   const databaseUrl = (name: string) => endpoints.DATABASE_URL.replace(/\/[^/]*$/, `/${name}`);
 
   const services: ServiceSpec[] = [
-    { name: 'editorial', port: 8081, env: { DATABASE_URL: databaseUrl('editorial'), API_USERS_FILE: join(secrets, 'api-users.json') } },
+    {
+      name: 'editorial',
+      port: 8081,
+      env: { DATABASE_URL: databaseUrl('editorial'), API_USERS_FILE: join(secrets, 'api-users.json') },
+    },
   ];
   const children: ChildProcess[] = [];
   const stop = () => {

@@ -6,7 +6,16 @@ import { z } from 'zod';
 // docker-compose.yml cannot run here (no Docker engine); reading it keeps it honest about the services that exist.
 const root = new URL('../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
-  services: Record<string, { build?: { args?: { SERVICE?: string } }; environment?: Record<string, unknown>; ports?: string[]; healthcheck?: unknown; depends_on?: Record<string, unknown> }>;
+  services: Record<
+    string,
+    {
+      build?: { args?: { SERVICE?: string } };
+      environment?: Record<string, unknown>;
+      ports?: string[];
+      healthcheck?: unknown;
+      depends_on?: Record<string, unknown>;
+    }
+  >;
 };
 const serviceNames = readdirSync(new URL('services/', root), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -31,17 +40,22 @@ describe('docker-compose.yml', () => {
     expect(entry?.healthcheck).toBeDefined();
   });
 
-  it.each(serviceNames)('gives service %s exactly what its env.ts reads: every required variable, nothing unknown', async (service) => {
-    const schema = await envSchemaOf(service);
-    const environment = compose.services[service]?.environment ?? {};
-    const known = Object.keys(schema.shape);
-    expect(Object.keys(environment).filter((name) => !known.includes(name))).toEqual([]);
-    const required = known.filter((name) => !(schema.shape[name] as z.ZodType).safeParse(undefined).success);
-    expect(required.filter((name) => !(name in environment))).toEqual([]);
-    // The values themselves must pass the service's own parsing.
-    const parsed = schema.safeParse(Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, String(value)])));
-    expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues)).toBe(true);
-  });
+  it.each(serviceNames)(
+    'gives service %s exactly what its env.ts reads: every required variable, nothing unknown',
+    async (service) => {
+      const schema = await envSchemaOf(service);
+      const environment = compose.services[service]?.environment ?? {};
+      const known = Object.keys(schema.shape);
+      expect(Object.keys(environment).filter((name) => !known.includes(name))).toEqual([]);
+      const required = known.filter((name) => !(schema.shape[name] as z.ZodType).safeParse(undefined).success);
+      expect(required.filter((name) => !(name in environment))).toEqual([]);
+      // The values themselves must pass the service's own parsing.
+      const parsed = schema.safeParse(
+        Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, String(value)])),
+      );
+      expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues)).toBe(true);
+    },
+  );
 
   it.each(serviceNames)('publishes the port service %s listens on', (service) => {
     const entry = compose.services[service];

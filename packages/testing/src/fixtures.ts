@@ -44,7 +44,7 @@ export interface IntegrationFixtures {
 /** Tests that talk to the real Kafka, S3 server and PostgreSQL; each fixture is set up only when a test asks for it. */
 export const integrationTest = test.extend<IntegrationFixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixture's dependencies from this pattern
-  servers: async ({}, use) => use(inject('servers')),
+  servers: [async ({}, use) => use(inject('servers')), { scope: 'worker' }],
   // biome-ignore lint/correctness/noEmptyPattern: as above
   logger: async ({}, use) => use(quietLogger()),
   bus: async ({ servers, logger }, use) => {

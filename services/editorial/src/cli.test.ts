@@ -62,7 +62,9 @@ const draftFile = async (content: unknown): Promise<string> => {
 };
 
 describe('the editors’ CLI', () => {
-  test('import → 三审 → 保密审查 → publish gives revision 1 with a 索引号; a correction gives revision 2', async ({ editorial }) => {
+  test('import → 三审 → 保密审查 → publish gives revision 1 with a 索引号; a correction gives revision 2', async ({
+    editorial,
+  }) => {
     const cli = cliFor(editorial);
     const imported = await cli(['import', zigong, '--organisation-code', organisationCode]);
     expect(imported.code, imported.stderr).toBe(0);

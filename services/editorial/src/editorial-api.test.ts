@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { topics, verifyFingerprint } from '@tongyuan/contracts';
-import { keyedBy, readTopic } from '@tongyuan/testing';
+import { keyedBy, readTopic, waitFor } from '@tongyuan/testing';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { KafkaMessage } from 'kafkajs';
@@ -253,6 +253,26 @@ describe('publish once: the editors’ API', () => {
     expect(answer.body.released[0]).toMatchObject({ revision: 2, status: 'withdrawn' });
   });
 
+  test('a validity change makes a normative document 废止 in a new revision', async ({ editorial }) => {
+    const id = await draftAndReview(editorial, corpusDraft('zigong-2022-task-division'));
+    await publish(editorial, id);
+    const validity = { status: '废止', effectiveFrom: '2022-04-28', repealedOn: '2023-01-01', repealedBy: null };
+    const started = await editorial
+      .as('editor')
+      .post(`/v1/documents/${id}/revisions`, { kind: 'validityChange', reason: '已被新方案替代', validity });
+    expect(started.status).toBe(201);
+    await approveDraft(editorial, id);
+    const answer = await publish(editorial, id);
+    expect(answer.body.released[0]).toMatchObject({ revision: 2, status: 'published' });
+    const record = await editorial.as('editor').get(`/v1/documents/${id}/revisions/2`);
+    expect(record.body.revision.validity).toEqual(validity);
+    expect(record.body.revision.correction).toMatchObject({
+      kind: 'validityChange',
+      reason: '已被新方案替代',
+      changes: ['修改有效性'],
+    });
+  });
+
   test('a retried publish with the same Idempotency-Key returns the first answer and emits once', async ({
     editorial,
     servers,
@@ -281,5 +301,43 @@ describe('publish once: the editors’ API', () => {
     ]);
     const openapi = await editorial.anonymous.get('/v1/openapi.json');
     expect(Object.keys(openapi.body.paths)).toContain('/v1/documents/{id}/publish');
+  });
+});
+
+describe('per-channel delivery status', () => {
+  test('a document shows the latest delivery state each channel reported on delivery.status', async ({ editorial, bus }) => {
+    const id = await draftAndReview(editorial, noticeDraft('本次检查覆盖全区各部门。'));
+    const released = (await publish(editorial, id)).body.released[0];
+    const step = (state: 'delivering' | 'delivered', occurredAt: string) => ({
+      version: 'v1' as const,
+      documentId: id,
+      revision: 1,
+      fingerprint: released.fingerprint,
+      channel: 'portal' as const,
+      target: 'main-site',
+      state,
+      attempt: 1,
+      error: null,
+      artifactKeys: state === 'delivered' ? [`portal/documents/${id}/index.html`] : [],
+      occurredAt,
+    });
+    await bus.publish(topics.deliveryStatus, step('delivering', '2026-01-01T00:00:00.000Z'));
+    await bus.publish(topics.deliveryStatus, step('delivered', '2026-01-01T00:00:01.000Z'));
+    const deliveries = await waitFor(
+      async () => {
+        const answer = await editorial.as('editor').get(`/v1/documents/${id}/deliveries`);
+        return answer.body.length === 1 && answer.body[0].state === 'delivered' ? answer.body : undefined;
+      },
+      { what: 'the delivered state', timeoutMs: 30_000 },
+    );
+    expect(deliveries).toEqual([
+      expect.objectContaining({
+        revision: 1,
+        channel: 'portal',
+        target: 'main-site',
+        state: 'delivered',
+        fingerprint: released.fingerprint,
+      }),
+    ]);
   });
 });

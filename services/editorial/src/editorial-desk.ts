@@ -363,7 +363,7 @@ export class EditorialDesk {
       for (const [index, relation] of draft.content.related.entries()) {
         if (members.has(relation.documentId)) continue;
         const target = await draftStore.latestRevision(client, relation.documentId);
-        if (!target || target.record.status !== 'published') {
+        if (target?.record.status !== 'published') {
           refusals.push(
             tag({
               field: `content.related[${index}].documentId`,

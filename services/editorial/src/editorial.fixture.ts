@@ -93,11 +93,15 @@ export const startEditorialHarness = async (servers: TestServers): Promise<Edito
 };
 
 export const editorialTest = integrationTest.extend<{ editorial: EditorialHarness }>({
-  editorial: async ({ servers }, use) => {
-    const harness = await startEditorialHarness(servers);
-    await use(harness);
-    await harness.stop();
-  },
+  // One service per test file: its tests use documents of their own, and start-up is paid once.
+  editorial: [
+    async ({ servers }, use) => {
+      const harness = await startEditorialHarness(servers);
+      await use(harness);
+      await harness.stop();
+    },
+    { scope: 'file' },
+  ],
 });
 
 /** Draft → 三审 by three people → 保密审查: the path every release takes. Returns the document id. */
@@ -131,8 +135,5 @@ const nextIdempotencyKey = (): string => {
   keySerial += 1;
   return `publish-${process.pid}-${Date.now()}-${keySerial}`;
 };
-export const publish = (
-  editorial: Pick<EditorialHarness, 'as'>,
-  id: string,
-  key = nextIdempotencyKey(),
-) => editorial.as('editor').post(`/v1/documents/${id}/publish`, undefined, { 'idempotency-key': key });
+export const publish = (editorial: Pick<EditorialHarness, 'as'>, id: string, key = nextIdempotencyKey()) =>
+  editorial.as('editor').post(`/v1/documents/${id}/publish`, undefined, { 'idempotency-key': key });

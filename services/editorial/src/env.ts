@@ -7,6 +7,8 @@ export const EditorialEnv = z.object({
   ...databaseEnv,
   /** The editors' HTTP API. */
   PORT: port(8081),
+  /** Interface to listen on: loopback here, 0.0.0.0 inside a container. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   /** JSON list of API users: id, name, roles, tokenSha256 (the tokens themselves live only with their holders). */
   API_USERS_FILE: z.string().min(1),
   /** 敏错字 lexicon; unset uses the one shipped with @tongyuan/screening. */

@@ -7,6 +7,7 @@ import { bearerAuthenticator, createHttpServer, loadApiUsers } from '@tongyuan/h
 import { createLogger } from '@tongyuan/logger';
 import { OutboxRelay, outboxSqlFile } from '@tongyuan/outbox';
 import { defaultLexicon, WordingLexicon } from '@tongyuan/screening';
+import { consumeDeliveryStatus, deliveriesOf } from './deliveries/delivery-status.consumer.js';
 import { EditorialDesk } from './editorial-desk.js';
 import { loadEnv } from './env.js';
 import { editorialRoutes } from './http/editorial-routes.js';
@@ -35,18 +36,20 @@ export const startEditorial = async (env = loadEnv()) => {
     },
   });
   const server = createHttpServer({
-    routes: editorialRoutes(desk),
+    routes: editorialRoutes(desk, { deliveries: (documentId) => deliveriesOf(pool, documentId) }),
     authenticate: bearerAuthenticator(loadApiUsers(env.API_USERS_FILE)),
     logger,
   });
-  await new Promise<void>((resolve) => server.listen(env.PORT, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   relay.start();
+  const deliveryView = await consumeDeliveryStatus(bus, pool, new URL(env.DATABASE_URL).pathname.slice(1));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   logger.info({ port }, 'editorial API listening');
 
   const stop = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await deliveryView.stop();
     await relay.stop();
     await bus.close();
     await pool.end();

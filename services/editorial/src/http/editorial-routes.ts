@@ -21,7 +21,10 @@ const revisionNumber = (text: string | undefined): number => {
 };
 
 /** The editors' API, one table: path, roles, body schema, use case. */
-export const editorialRoutes = (desk: EditorialDesk): Route[] => {
+export const editorialRoutes = (
+  desk: EditorialDesk,
+  views: { deliveries: (documentId: string) => Promise<unknown> },
+): Route[] => {
   const routes: Route[] = [
     route({
       method: 'POST',
@@ -102,6 +105,16 @@ export const editorialRoutes = (desk: EditorialDesk): Route[] => {
       summary: 'One released revision, exactly as it was emitted, with its fingerprint',
       access: staffRoles,
       handle: async ({ params }) => ({ body: await desk.revision(params.id ?? '', revisionNumber(params.revision)) }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/documents/{id}/deliveries',
+      summary: 'Where each revision is live: the latest delivery state per channel and target',
+      access: staffRoles,
+      handle: async ({ params }) => {
+        await desk.view(params.id ?? ''); // 404 for unknown documents
+        return { body: await views.deliveries(params.id ?? '') };
+      },
     }),
     route({
       method: 'GET',
