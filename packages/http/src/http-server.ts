@@ -3,6 +3,7 @@ import type { Logger } from '@tongyuan/logger';
 import type { Authenticator } from './bearer-auth.js';
 import { HttpError, problemFrom } from './problem.js';
 import { type CompiledRoute, compileRoute, type Route } from './route.js';
+import { inspectJson, isWellFormedText, maxJsonDepth } from './well-formed-text.js';
 
 export interface HttpServerOptions {
   routes: Route[];
@@ -56,7 +57,7 @@ const handle = async (compiled: CompiledRoute[], request: IncomingMessage, authe
     }
   }
 
-  const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found.match?.[index + 1] ?? '')]));
+  const params = Object.fromEntries(names.map((name, index) => [name, decodePathSegment(name, found.match?.[index + 1] ?? '')]));
   const raw = await readBody(request, maxBodyBytes);
   let body: unknown;
   if (route.body) {
@@ -73,6 +74,20 @@ const handle = async (compiled: CompiledRoute[], request: IncomingMessage, authe
         { field: '(body)', reason: (error as Error).message },
       ]);
     }
+    const { tooDeepAt, malformed } = inspectJson(json);
+    if (tooDeepAt !== null) {
+      throw new HttpError(400, 'invalid_input', `the body nests deeper than ${maxJsonDepth} levels`, [
+        { field: tooDeepAt, reason: `nested deeper than ${maxJsonDepth} levels` },
+      ]);
+    }
+    if (malformed.length > 0) {
+      throw new HttpError(
+        400,
+        'invalid_input',
+        'text must not contain NUL characters or unpaired surrogates',
+        malformed.map((field) => ({ field, reason: 'contains a NUL character or an unpaired surrogate' })),
+      );
+    }
     body = route.body.parse(json);
   }
   return route.handle({
@@ -82,6 +97,23 @@ const handle = async (compiled: CompiledRoute[], request: IncomingMessage, authe
     principal: principal ?? { id: 'anonymous', name: 'anonymous', roles: [] },
     headers: request.headers,
   });
+};
+
+const decodePathSegment = (name: string, raw: string): string => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_input', `path parameter ${name} is not valid percent-encoding`, [
+      { field: `path ${name}`, reason: 'malformed percent-encoding' },
+    ]);
+  }
+  if (!isWellFormedText(decoded)) {
+    throw new HttpError(400, 'invalid_input', `path parameter ${name} contains a NUL character or an unpaired surrogate`, [
+      { field: `path ${name}`, reason: 'malformed text' },
+    ]);
+  }
+  return decoded;
 };
 
 const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>

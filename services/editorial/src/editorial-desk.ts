@@ -314,6 +314,7 @@ export class EditorialDesk {
   }
 
   async auditTrail(documentId: string) {
+    if (!(await draftStore.document(this.options.pool, documentId))) throw notFound(documentId);
     const { rows } = await this.options.pool.query(
       'select at, actor_id, actor_name, action, revision, detail from audit_log where document_id = $1 order by id',
       [documentId],

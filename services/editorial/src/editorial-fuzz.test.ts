@@ -10,22 +10,22 @@ import {
 } from '@tongyuan/contracts';
 import { createPool, type Pool } from '@tongyuan/database';
 import fc from 'fast-check';
-import { describe, expect, vi } from 'vitest';
+import { describe, expect } from 'vitest';
 import { draftAndReview, type EditorialHarness, editorialTest, publish } from './editorial.fixture.js';
 import { noticeDraft } from './sample-documents.fixture.js';
 import type { StaffMember } from './staff.fixture.js';
 
 /** Generated requests per property: enough to meet every generator branch many times, few enough for 2 cores (FUZZ_RUNS to search longer). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-/** Each test starts its own service and database; shrinking a failure needs time on top of the runs. */
+/** Shrinking a failure sends many more requests than the runs themselves. */
 const TIMEOUT_MS = 120_000;
 
 /** The one valid draft every generated body starts from. */
 const validContent = () => noticeDraft('本次检查覆盖全区各部门。');
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Raw HTTP: the harness client always sends JSON and parses the answer, so bytes, content types and non-JSON answers
-// (a crash page) need a client of their own.
+// Raw HTTP: the harness client always sends JSON and parses the answer, so bytes, content types, headers and non-JSON
+// answers (a crash page) need a client of their own.
 
 interface RawRequest {
   method: string;
@@ -41,42 +41,19 @@ interface RawAnswer {
   status: number;
   contentType: string;
   text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: problem bodies are read field by field, as the harness client does
   json: any;
 }
 
 type Caller = StaffMember | 'anonymous';
 
-// The harness keeps its tokens to itself: read one off the Authorization header of a harmless call through it.
-// Tests run concurrently, so one capture at a time, and only the call to this harness's own address counts.
-let capturing: Promise<unknown> = Promise.resolve();
-const authorizationOf = (editorial: EditorialHarness, member: StaffMember): Promise<string> => {
-  const capture = capturing.then(async () => {
-    const spy = vi.spyOn(globalThis, 'fetch');
-    try {
-      await editorial.as(member).get('/healthz');
-      const call = spy.mock.calls.find(([url]) => String(url) === `${editorial.baseUrl}/healthz`);
-      const authorization = (call?.[1]?.headers as Record<string, string> | undefined)?.authorization;
-      if (!authorization) throw new Error(`the harness sent no token for ${member}`);
-      return authorization;
-    } finally {
-      spy.mockRestore();
-    }
-  });
-  capturing = capture.catch(() => undefined);
-  return capture;
-};
-
-const rawClient = (editorial: EditorialHarness) => {
-  const authorizations = new Map<StaffMember, string>();
-  return async (caller: Caller, request: RawRequest): Promise<RawAnswer> => {
-    if (caller !== 'anonymous' && !authorizations.has(caller))
-      authorizations.set(caller, await authorizationOf(editorial, caller));
+const rawClient =
+  (editorial: EditorialHarness) =>
+  async (caller: Caller, request: RawRequest): Promise<RawAnswer> => {
     const body = typeof request.body === 'string' ? new TextEncoder().encode(request.body) : request.body;
     const response = await fetch(`${editorial.baseUrl}${request.path}`, {
       method: request.method,
       headers: {
-        ...(caller === 'anonymous' ? {} : { authorization: authorizations.get(caller) as string }),
+        ...(caller === 'anonymous' ? {} : { authorization: `Bearer ${editorial.tokenOf(caller)}` }),
         ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
         ...request.headers,
       },
@@ -91,7 +68,6 @@ const rawClient = (editorial: EditorialHarness) => {
     }
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, json };
   };
-};
 
 type Send = ReturnType<typeof rawClient>;
 
@@ -518,14 +494,17 @@ const idRoutes: Array<{
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** The fixture plus a raw client and a database connection of its own, to count rows. */
+/** The harness (one service per file) plus a raw client and a database connection of its own, to count rows. */
 const test = editorialTest.extend<{ send: Send; db: Pool }>({
-  send: async ({ editorial }, use) => use(rawClient(editorial)),
-  db: async ({ editorial }, use) => {
-    const db = createPool(editorial.databaseUrl, 2);
-    await use(db);
-    await db.end();
-  },
+  send: [async ({ editorial }, use) => use(rawClient(editorial)), { scope: 'file' }],
+  db: [
+    async ({ editorial }, use) => {
+      const db = createPool(editorial.databaseUrl, 2);
+      await use(db);
+      await db.end();
+    },
+    { scope: 'file' },
+  ],
 });
 
 const created = async (send: Send): Promise<string> => {
@@ -534,8 +513,7 @@ const created = async (send: Send): Promise<string> => {
   return answer.json.documentId;
 };
 
-// Concurrent: each test waits seconds on its own service starting and stopping (Kafka), not on the CPU.
-describe.concurrent('fuzzing the editors’ API with bad requests', () => {
+describe('fuzzing the editors’ API with bad requests', () => {
   test(
     'POST /v1/documents: any JSON value that is not a draft is refused with field reasons, and no document is created',
     async ({ editorial, send, db }) => {
