@@ -14,7 +14,9 @@ export const inspectJson = (root: unknown): { tooDeepAt: string | null; malforme
     if (typeof value === 'string') {
       if (malformed.test(value)) malformedPaths.push(path || '(body)');
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push([item, `${path}[${index}]`, depth + 1]));
+      value.forEach((item, index) => {
+        stack.push([item, `${path}[${index}]`, depth + 1]);
+      });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) stack.push([item, path ? `${path}.${key}` : key, depth + 1]);
     }
