@@ -6,12 +6,13 @@ const run = (command, args) => execFileSync(command, args, { stdio: 'inherit' })
 
 if (process.platform === 'linux' && existsSync('/usr/bin/dpkg-query')) run('bash', ['scripts/install-system-packages.sh']);
 
-// npm ci when node_modules is missing or older than the lockfile.
+// Install when node_modules is missing or older than the lockfile. `npm install`, not `npm ci`: the registry here lacks the
+// other platforms' builds of Biome's optional binaries, so the lockfile cannot list them and `npm ci` calls it out of sync.
 const installed = 'node_modules/.package-lock.json';
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lock.json').mtimeMs;
 if (stale) {
-  console.log('installing npm packages (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+  console.log('installing npm packages…');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
 }
 // Java and Maven run the local Kafka and S3 servers; say so plainly if they are missing.
 for (const [command, args] of [
