@@ -5,7 +5,7 @@ COPY package.json package-lock.json ./
 COPY packages ./packages
 COPY services ./services
 COPY infra/package.json ./infra/package.json
-RUN npm ci --omit=dev --ignore-scripts=false --no-audit --no-fund && npm install --no-save tsx@4
+RUN npm install --omit=dev --no-audit --no-fund && npm install --no-save tsx@4
 COPY schemas ./schemas
 ARG SERVICE
 ENV SERVICE=${SERVICE} NODE_ENV=production
