@@ -137,6 +137,7 @@ const main = async () => {
       port: 8081,
       env: { DATABASE_URL: databaseUrl('editorial'), API_USERS_FILE: join(secrets, 'api-users.json') },
     },
+    { name: 'portal', port: 8082, env: { DATABASE_URL: databaseUrl('portal'), SITE_BASE_URL: 'http://127.0.0.1:8082' } },
   ];
   const children: ChildProcess[] = [];
   const stop = () => {
@@ -154,7 +155,7 @@ const main = async () => {
 tongyuan is running (${published.length} sample documents published to content.published).
 
   editors' API      http://127.0.0.1:8081/v1/documents      (OpenAPI: http://127.0.0.1:8081/v1/openapi.json)
-  portal            not built yet (issue 4)
+  portal            http://127.0.0.1:8082/   (search: http://127.0.0.1:8082/search?q=政务公开)
   feed              not built yet (issue 5)
   gazette           not built yet (issue 6)
   ops console       not built yet (issue 7)

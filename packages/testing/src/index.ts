@@ -2,3 +2,4 @@ export { freshDatabaseUrl, type IntegrationFixtures, integrationTest, quietLogge
 export { keyedBy, type ReadTopicOptions, readTopic } from './read-topic.js';
 export { type ResolvedServers, resolveServers, type TestServers } from './test-servers.js';
 export { waitFor } from './wait-for.js';
+export { generatedRevision, correctedRevision } from './generated-revisions.js';

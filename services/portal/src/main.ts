@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { KafkaBus } from '@tongyuan/bus';
+import { allTopics } from '@tongyuan/contracts';
+import { createPool, ensureDatabase, migrate, sqlFilesIn } from '@tongyuan/database';
+import { createLogger } from '@tongyuan/logger';
+import { S3ObjectStore } from '@tongyuan/object-store';
+import { siteAssets } from '@tongyuan/portal-site';
+import { consumeContentPublished } from './content-published.consumer.js';
+import { loadEnv } from './env.js';
+import { SitePublisher } from './site/site-publisher.js';
+import { createSiteViewer } from './viewer/site-viewer.js';
+
+/** Wires the portal: content.published → SitePublisher (PostgreSQL state, S3 objects) → delivery.status; and the viewer. */
+export const startPortal = async (env = loadEnv()) => {
+  const logger = createLogger({ service: 'portal', level: env.LOG_LEVEL });
+  await ensureDatabase(env.DATABASE_URL);
+  const pool = createPool(env.DATABASE_URL);
+  await migrate(pool, await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))));
+
+  const store = new S3ObjectStore({
+    bucket: env.PORTAL_BUCKET,
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+  });
+  await store.ensureBucket();
+  const config = { siteId: env.SITE_ID, title: env.SITE_TITLE, baseUrl: env.SITE_BASE_URL, pageSize: env.PAGE_SIZE };
+  const publisher = new SitePublisher({ pool, store, prefix: env.PORTAL_PREFIX, config });
+  // Assets are part of the site whatever documents it holds.
+  for (const asset of siteAssets()) {
+    await store.putIfChanged(`${env.PORTAL_PREFIX}${asset.path}`, asset.body, { contentType: asset.contentType, cacheControl: 'public, max-age=300' });
+  }
+
+  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID ?? `portal-${env.SITE_ID}`, logger });
+  await bus.ensureTopics(allTopics);
+  const subscription = await consumeContentPublished(bus, publisher, {
+    groupId: env.PORTAL_GROUP_ID ?? `portal-${env.SITE_ID}`,
+    siteId: env.SITE_ID,
+    logger,
+  });
+
+  const viewer = createSiteViewer({ store, prefix: env.PORTAL_PREFIX, pool, config, navigation: () => publisher.navigation(), logger });
+  await new Promise<void>((resolve) => viewer.listen(env.PORT, env.HOST, resolve));
+  const address = viewer.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  logger.info({ port }, 'portal viewer listening');
+
+  const stop = async () => {
+    await new Promise<void>((resolve) => viewer.close(() => resolve()));
+    await subscription.stop();
+    await bus.close();
+    await pool.end();
+  };
+  return { port, stop, publisher, store, pool };
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const service = await startPortal();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void service.stop().then(() => process.exit(0));
+    });
+  }
+}
