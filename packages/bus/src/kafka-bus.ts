@@ -123,8 +123,10 @@ export class KafkaBus {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        // Once stopping, nothing more is handled or committed: a later commit would silently skip the message left unhandled.
+        if (stopping.signal.aborted) throw new StoppingError();
         const outcome = await handleOne(spec, options.handler, { topic, partition, message, heartbeat, signal: stopping.signal });
-        if (outcome.kind === 'stopped') return; // not committed: the next owner of the partition handles it
+        if (outcome.kind === 'stopped') throw new StoppingError(); // not committed: the next owner of the partition handles it
         if (outcome.kind === 'dead-letter') {
           await this.sendRecords(spec.deadLetterTopic, [
             deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId }),
@@ -164,6 +166,13 @@ export class KafkaBus {
       });
     }
     return this.producer;
+  }
+}
+
+class StoppingError extends Error {
+  constructor() {
+    super('consumer is stopping; the message stays uncommitted');
+    this.name = 'StoppingError';
   }
 }
 
