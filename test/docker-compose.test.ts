@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 // docker-compose.yml cannot run here (no Docker engine); reading it keeps it honest about the services that exist.
 const root = new URL('../', import.meta.url);
-const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
+const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'), { merge: true }) as {
   services: Record<
     string,
     {

@@ -12,6 +12,8 @@ export interface KafkaBusOptions {
   /** Names this process to the broker, and is the CloudEvents `source` of what it publishes. */
   clientId: string;
   logger: Logger;
+  /** Put before every topic name: isolates a tenant, an environment or a test run on a shared cluster. */
+  topicPrefix?: string;
 }
 
 /** A record as it goes on the wire: what the outbox stores and the relay sends. */
@@ -75,9 +77,9 @@ export class KafkaBus {
     try {
       const existing = new Set(await admin.listTopics());
       const wanted = specs.flatMap((spec) => [
-        { topic: spec.name, numPartitions: spec.partitions, configEntries: configEntries(spec.config) },
+        { topic: this.topicName(spec.name), numPartitions: spec.partitions, configEntries: configEntries(spec.config) },
         // A dead letter is evidence: kept until someone has looked at it.
-        { topic: spec.deadLetterTopic, numPartitions: 1, configEntries: configEntries({ 'retention.ms': '-1' }) },
+        { topic: this.topicName(spec.deadLetterTopic), numPartitions: 1, configEntries: configEntries({ 'retention.ms': '-1' }) },
       ]);
       const missing = wanted.filter(
         (topic, index) => !existing.has(topic.topic) && wanted.findIndex((t) => t.topic === topic.topic) === index,
@@ -107,7 +109,7 @@ export class KafkaBus {
   async sendRecords(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     const producer = await this.connectedProducer();
     await producer.send({
-      topic,
+      topic: this.topicName(topic),
       acks: -1,
       messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
     });
@@ -116,7 +118,7 @@ export class KafkaBus {
   async subscribe<S extends z.ZodType>(spec: TopicSpec<S>, options: SubscribeOptions<S>): Promise<Subscription> {
     const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     await consumer.connect();
-    await consumer.subscribe({ topic: spec.name, fromBeginning: options.fromBeginning ?? true });
+    await consumer.subscribe({ topic: this.topicName(spec.name), fromBeginning: options.fromBeginning ?? true });
     const stopping = new AbortController();
     const log = this.options.logger.child({ topic: spec.name, groupId: options.groupId });
 
@@ -153,6 +155,11 @@ export class KafkaBus {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.producer?.disconnect();
     this.producer = undefined;
+  }
+
+  /** The topic's name on the cluster. */
+  topicName(name: string): string {
+    return `${this.options.topicPrefix ?? ''}${name}`;
   }
 
   private async connectedProducer(): Promise<Producer> {

@@ -17,6 +17,11 @@ export const kafkaEnv = {
   KAFKA_BROKERS: commaList.default(['127.0.0.1:9092']),
   /** Client id prefix, so broker logs say which service connected. */
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  /** Put before every topic name: isolates a tenant, an environment or a test run on a shared cluster. */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
 };
 
 /** S3-compatible storage for every rendered artifact. */

@@ -18,7 +18,11 @@ describe('generated revisions', () => {
 
   it('chain corrections to the previous fingerprint', () => {
     const first = generatedRevision(3);
-    const second = correctedRevision(first, { reason: '更正', body: [{ type: 'paragraph', text: '更正后的正文。' }] }, '2026-01-01T00:00:00.000Z');
+    const second = correctedRevision(
+      first,
+      { reason: '更正', body: [{ type: 'paragraph', text: '更正后的正文。' }] },
+      '2026-01-01T00:00:00.000Z',
+    );
     expect(DocumentRevision.safeParse(second).success).toBe(true);
     expect(second.revision).toBe(2);
   });

@@ -1,21 +1,30 @@
 import { readFileSync } from 'node:fs';
 import {
   type Block,
+  blocksFromParagraphs,
   type DocumentKind,
   type DocumentRevision,
-  blocksFromParagraphs,
   formatIndexNumber,
   newDocumentId,
   sourceFingerprint,
 } from '@tongyuan/contracts';
 
 // Realistic bodies without a network: the paragraphs of the shared corpus, recombined deterministically.
-const corpusFiles = ['zigong-2022-task-division', 'haishu-2019-work-plan', 'hongqiao-amr-2019-work-plan', 'laiyang-2024-work-plan'];
+const corpusFiles = [
+  'zigong-2022-task-division',
+  'haishu-2019-work-plan',
+  'hongqiao-amr-2019-work-plan',
+  'laiyang-2024-work-plan',
+];
 let corpusParagraphs: string[] | undefined;
 const paragraphs = (): string[] => {
   corpusParagraphs ??= corpusFiles.flatMap(
     (name) =>
-      (JSON.parse(readFileSync(new URL(`../../../../shared/corpus/${name}.json`, import.meta.url), 'utf8')) as { paragraphs: string[] }).paragraphs,
+      (
+        JSON.parse(readFileSync(new URL(`../../../../shared/corpus/${name}.json`, import.meta.url), 'utf8')) as {
+          paragraphs: string[];
+        }
+      ).paragraphs,
   );
   return corpusParagraphs;
 };
@@ -52,7 +61,10 @@ export const generatedRevision = (n: number, seed = 1): DocumentRevision => {
   const normative = kind === '规章' || kind === '规范性文件';
   const body: Block[] = blocksFromParagraphs(lines);
   return {
-    documentId: newDocumentId(publishedMs, Uint8Array.from({ length: 10 }, () => Math.floor(next() * 256))),
+    documentId: newDocumentId(
+      publishedMs,
+      Uint8Array.from({ length: 10 }, () => Math.floor(next() * 256)),
+    ),
     revision: 1,
     status: 'published',
     kind,
@@ -70,17 +82,51 @@ export const generatedRevision = (n: number, seed = 1): DocumentRevision => {
     related: [],
     targeting: { channels: [], sites: [], accounts: [], regions: [] },
     reviews: [
-      { stage: '自审', reviewerId: 'staff-1', reviewerName: '王科长', reviewerRole: '科室负责人', decision: 'approved', reviewedAt: before(30), comment: null },
-      { stage: '审核', reviewerId: 'staff-2', reviewerName: '李副主任', reviewerRole: '分管领导', decision: 'approved', reviewedAt: before(20), comment: null },
-      { stage: '批审', reviewerId: 'staff-3', reviewerName: '陈主任', reviewerRole: '主要负责人', decision: 'approved', reviewedAt: before(10), comment: null },
+      {
+        stage: '自审',
+        reviewerId: 'staff-1',
+        reviewerName: '王科长',
+        reviewerRole: '科室负责人',
+        decision: 'approved',
+        reviewedAt: before(30),
+        comment: null,
+      },
+      {
+        stage: '审核',
+        reviewerId: 'staff-2',
+        reviewerName: '李副主任',
+        reviewerRole: '分管领导',
+        decision: 'approved',
+        reviewedAt: before(20),
+        comment: null,
+      },
+      {
+        stage: '批审',
+        reviewerId: 'staff-3',
+        reviewerName: '陈主任',
+        reviewerRole: '主要负责人',
+        decision: 'approved',
+        reviewedAt: before(10),
+        comment: null,
+      },
     ],
-    confidentialityReview: { reviewerId: 'staff-4', reviewerName: '刘保密员', reviewedAt: before(5), conclusion: '不涉密', comment: null },
+    confidentialityReview: {
+      reviewerId: 'staff-4',
+      reviewerName: '刘保密员',
+      reviewedAt: before(5),
+      conclusion: '不涉密',
+      comment: null,
+    },
     correction: null,
   };
 };
 
 /** The next revision of a released one: a correction of its text, with the correction block chained to the previous fingerprint. */
-export const correctedRevision = (previous: DocumentRevision, change: { reason: string; body: Block[] }, changedAt: string): DocumentRevision => ({
+export const correctedRevision = (
+  previous: DocumentRevision,
+  change: { reason: string; body: Block[] },
+  changedAt: string,
+): DocumentRevision => ({
   ...previous,
   revision: previous.revision + 1,
   body: change.body,

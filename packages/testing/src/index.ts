@@ -1,5 +1,5 @@
 export { freshDatabaseUrl, type IntegrationFixtures, integrationTest, quietLogger, storeFor, uniqueName } from './fixtures.js';
+export { correctedRevision, generatedRevision } from './generated-revisions.js';
 export { keyedBy, type ReadTopicOptions, readTopic } from './read-topic.js';
 export { type ResolvedServers, resolveServers, type TestServers } from './test-servers.js';
 export { waitFor } from './wait-for.js';
-export { generatedRevision, correctedRevision } from './generated-revisions.js';

@@ -19,7 +19,12 @@ export const startEditorial = async (env = loadEnv()) => {
   const pool = createPool(env.DATABASE_URL);
   await migrate(pool, [outboxSqlFile, ...(await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))))]);
 
-  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID ?? 'editorial', logger });
+  const bus = new KafkaBus({
+    brokers: env.KAFKA_BROKERS,
+    clientId: env.KAFKA_CLIENT_ID ?? 'editorial',
+    logger,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+  });
   await bus.ensureTopics(allTopics);
   const relay = new OutboxRelay({ pool, bus, logger, pollIntervalMs: env.OUTBOX_POLL_MS });
 

@@ -39,7 +39,11 @@ export const consumeContentPublished = (
         );
         await report(outcome.state === 'live' ? 'delivered' : 'withdrawn', outcome.documentKeys);
       } catch (error) {
-        const code = errorCode(error).toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
+        const code =
+          errorCode(error)
+            .toUpperCase()
+            .replace(/[^A-Z0-9_]/g, '_')
+            .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
         await report('failed', [], { code, message: errorMessage(error), retryable: isRetryable(error) }).catch(() => {});
         throw error;
       }

@@ -17,7 +17,10 @@ export const PortalEnv = z.object({
     .regex(/^([\w.-]+\/)*$/, 'a key prefix ending in / (or empty)')
     .default('site/'),
   /** This site's id: documents targeted at other sites are not carried. */
-  SITE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('main'),
+  SITE_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .default('main'),
   SITE_TITLE: z.string().min(1).default('政府信息公开'),
   /** Absolute URL the site is served at, for canonical links, the feed and the sitemap. */
   SITE_BASE_URL: z.url().default('http://127.0.0.1:8082'),

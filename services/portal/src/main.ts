@@ -30,10 +30,18 @@ export const startPortal = async (env = loadEnv()) => {
   const publisher = new SitePublisher({ pool, store, prefix: env.PORTAL_PREFIX, config });
   // Assets are part of the site whatever documents it holds.
   for (const asset of siteAssets()) {
-    await store.putIfChanged(`${env.PORTAL_PREFIX}${asset.path}`, asset.body, { contentType: asset.contentType, cacheControl: 'public, max-age=300' });
+    await store.putIfChanged(`${env.PORTAL_PREFIX}${asset.path}`, asset.body, {
+      contentType: asset.contentType,
+      cacheControl: 'public, max-age=300',
+    });
   }
 
-  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID ?? `portal-${env.SITE_ID}`, logger });
+  const bus = new KafkaBus({
+    brokers: env.KAFKA_BROKERS,
+    clientId: env.KAFKA_CLIENT_ID ?? `portal-${env.SITE_ID}`,
+    logger,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+  });
   await bus.ensureTopics(allTopics);
   const subscription = await consumeContentPublished(bus, publisher, {
     groupId: env.PORTAL_GROUP_ID ?? `portal-${env.SITE_ID}`,
@@ -41,7 +49,14 @@ export const startPortal = async (env = loadEnv()) => {
     logger,
   });
 
-  const viewer = createSiteViewer({ store, prefix: env.PORTAL_PREFIX, pool, config, navigation: () => publisher.navigation(), logger });
+  const viewer = createSiteViewer({
+    store,
+    prefix: env.PORTAL_PREFIX,
+    pool,
+    config,
+    navigation: () => publisher.navigation(),
+    logger,
+  });
   await new Promise<void>((resolve) => viewer.listen(env.PORT, env.HOST, resolve));
   const address = viewer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -4,12 +4,19 @@ import { freshDatabaseUrl, integrationTest, uniqueName } from '@tongyuan/testing
 import { loadEnv } from './env.js';
 import { startPortal } from './main.js';
 
-export type PortalService = Awaited<ReturnType<typeof startPortal>> & { siteId: string; baseUrl: string; prefix: string };
+export type PortalService = Awaited<ReturnType<typeof startPortal>> & {
+  siteId: string;
+  topicPrefix: string;
+  baseUrl: string;
+  prefix: string;
+};
 
 export const portalTest = integrationTest.extend<{ portal: PortalService }>({
   portal: [
     async ({ servers }, use) => {
       const siteId = uniqueName('site');
+      // Topics of its own: the site sees only what its tests publish, not every document of the shared cluster.
+      const topicPrefix = `${uniqueName('t')}.`;
       const service = await startPortal(
         loadEnv({
           KAFKA_BROKERS: servers.kafkaBrokers.join(','),
@@ -20,12 +27,13 @@ export const portalTest = integrationTest.extend<{ portal: PortalService }>({
           DATABASE_URL: await freshDatabaseUrl(servers, 'portal'),
           PORTAL_BUCKET: uniqueName('portal'),
           SITE_ID: siteId,
+          KAFKA_TOPIC_PREFIX: topicPrefix,
           PAGE_SIZE: '5',
           PORT: '0',
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         }),
       );
-      await use({ ...service, siteId, baseUrl: `http://127.0.0.1:${service.port}`, prefix: 'site/' });
+      await use({ ...service, siteId, topicPrefix, baseUrl: `http://127.0.0.1:${service.port}`, prefix: 'site/' });
       await service.stop();
     },
     { scope: 'file' },

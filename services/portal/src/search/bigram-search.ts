@@ -5,7 +5,9 @@ type Db = Pool | PoolClient;
 
 /** What search matches against: the visible text plus the numbers people search by. */
 export const searchTextOf = (revision: DocumentRevision): string =>
-  normalizeText([revisionText(revision), revision.docNumber ?? '', revision.indexNumber, ...revision.issuingOrgans].join(' ')).toLowerCase();
+  normalizeText(
+    [revisionText(revision), revision.docNumber ?? '', revision.indexNumber, ...revision.issuingOrgans].join(' '),
+  ).toLowerCase();
 
 /** Overlapping character pairs, skipping spaces: 政务公开 → 政务, 务公, 公开. Works for Chinese without a dictionary. */
 export const bigramsOf = (text: string): string[] => {
@@ -24,7 +26,10 @@ export const indexForSearch = async (client: PoolClient, documentId: string, tex
     'insert into search_texts (document_id, text) values ($1, $2) on conflict (document_id) do update set text = excluded.text',
     [documentId, text],
   );
-  await client.query('insert into search_bigrams (bigram, document_id) select unnest($2::text[]), $1', [documentId, bigramsOf(text)]);
+  await client.query('insert into search_bigrams (bigram, document_id) select unnest($2::text[]), $1', [
+    documentId,
+    bigramsOf(text),
+  ]);
 };
 
 export const removeFromSearch = async (client: PoolClient, documentId: string): Promise<void> => {

@@ -35,7 +35,13 @@ export const listingsOf = (summary: DocumentSummary): Listing[] => {
   ];
   if (summary.kind === '规章' || summary.kind === '规范性文件') {
     if (summary.validity === '现行有效' || summary.validity === null) {
-      found.push(listing('normative-valid', '现行有效规范性文件', `${normative} and coalesce(summary->>'validity', '现行有效') = '现行有效'`));
+      found.push(
+        listing(
+          'normative-valid',
+          '现行有效规范性文件',
+          `${normative} and coalesce(summary->>'validity', '现行有效') = '现行有效'`,
+        ),
+      );
     } else if (summary.validity === '失效') {
       found.push(listing('normative-expired', '已失效规范性文件', `${normative} and summary->>'validity' = '失效'`));
     } else {
@@ -47,6 +53,17 @@ export const listingsOf = (summary: DocumentSummary): Listing[] => {
 
 /** Listings in the order the navigation shows them. */
 export const navOrder = (a: Listing, b: Listing): number => {
-  const rank = (l: Listing) => ['latest', 'catalogue', 'normative-valid', 'normative-expired', 'normative-repealed', 'kind', 'topic', 'organ', 'year'].indexOf(l.id.split(':')[0] ?? '');
+  const rank = (l: Listing) =>
+    [
+      'latest',
+      'catalogue',
+      'normative-valid',
+      'normative-expired',
+      'normative-repealed',
+      'kind',
+      'topic',
+      'organ',
+      'year',
+    ].indexOf(l.id.split(':')[0] ?? '');
   return rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 };

@@ -5,9 +5,8 @@ import { InvalidInputError } from '@tongyuan/errors';
 import type { ObjectStore } from '@tongyuan/object-store';
 import {
   type DocumentPageInput,
-  type SiteConfig,
-  type SiteNav,
   documentPath,
+  listingIndexKey,
   listingPageKey,
   renderAtomFeed,
   renderDocumentJson,
@@ -17,11 +16,13 @@ import {
   renderSitemap,
   renderSitemapIndex,
   renderWithdrawnPage,
+  type SiteConfig,
+  type SiteNav,
   siteAssets,
   summaryOf,
 } from '@tongyuan/portal-site';
 import { indexForSearch, removeFromSearch, searchTextOf } from '../search/bigram-search.js';
-import { type Listing, chinaYear, listingsOf, navOrder } from './listings.js';
+import { chinaYear, type Listing, listingsOf, navOrder } from './listings.js';
 import { type SiteDocument, siteStore } from './site-store.js';
 
 export interface SitePublisherOptions {
@@ -112,7 +113,10 @@ export class SitePublisher {
         artifacts.push(...(await this.documentArtifacts(client, next, nav)));
         // Pages that link to this document show whether it is live: only a change of liveness touches them.
         if ((before === undefined) !== (next.state === 'withdrawn')) {
-          const linked = new Set([...revision.related.map((r) => r.documentId), ...(await siteStore.linkingTo(client, next.documentId))]);
+          const linked = new Set([
+            ...revision.related.map((r) => r.documentId),
+            ...(await siteStore.linkingTo(client, next.documentId)),
+          ]);
           linked.delete(next.documentId);
           for (const other of await siteStore.documents(client, [...linked])) {
             if (other.state === 'live') artifacts.push(...(await this.documentArtifacts(client, other, nav)));
@@ -127,9 +131,14 @@ export class SitePublisher {
           const positionAfter = listedAfter.has(listing.id)
             ? await siteStore.position(client, listing, next.summary.publishedAt, next.documentId)
             : undefined;
-          const from = Math.min(positionsBefore.get(listing.id) ?? Number.POSITIVE_INFINITY, positionAfter ?? Number.POSITIVE_INFINITY);
+          const from = Math.min(
+            positionsBefore.get(listing.id) ?? Number.POSITIVE_INFINITY,
+            positionAfter ?? Number.POSITIVE_INFINITY,
+          );
           const shrank = positionsBefore.has(listing.id) && !listedAfter.has(listing.id);
-          const pages = await this.listingArtifacts(client, listing, nav, from, shrank);
+          // Same place, same count (a correction): only the page holding it changes.
+          const onlyItsPage = positionsBefore.get(listing.id) === positionAfter;
+          const pages = await this.listingArtifacts(client, listing, nav, from, { shrank, onlyItsPage });
           artifacts.push(...pages.artifacts);
           deleted.push(...pages.stale);
         }
@@ -204,14 +213,19 @@ export class SitePublisher {
     for (const summary of await siteStore.nonEmptyListingSummaries(client)) {
       for (const listing of listingsOf(summary)) listings.set(listing.id, listing);
     }
-    return { columns: [...listings.values()].sort(navOrder).map((listing) => ({ title: listing.title, href: `/${listing.path}` })) };
+    return {
+      columns: [...listings.values()].sort(navOrder).map((listing) => ({ title: listing.title, href: `/${listing.path}` })),
+    };
   }
 
   private async documentArtifacts(client: PoolClient, document: SiteDocument, nav: SiteNav): Promise<Artifact[]> {
     const { config } = this.options;
     const base = documentPath(document.documentId);
     const provenance = { documentId: document.documentId, revision: document.revision, fingerprint: document.fingerprint };
-    const targets = await siteStore.documents(client, document.record.related.map((r) => r.documentId));
+    const targets = await siteStore.documents(
+      client,
+      document.record.related.map((r) => r.documentId),
+    );
     const input: DocumentPageInput = {
       revision: document.record,
       fingerprint: document.fingerprint,
@@ -224,10 +238,22 @@ export class SitePublisher {
     const page =
       document.state === 'live'
         ? renderDocumentPage(input, nav, config)
-        : renderWithdrawnPage(document.summary, document.record.correction?.reason ?? '', document.revision, document.fingerprint, nav, config);
+        : renderWithdrawnPage(
+            document.summary,
+            document.record.correction?.reason ?? '',
+            document.revision,
+            document.fingerprint,
+            nav,
+            config,
+          );
     return [
       { key: `${base}index.html`, body: page, contentType: html, provenance },
-      { key: `${base}index.json`, body: renderDocumentJson(input, config), contentType: 'application/json; charset=utf-8', provenance },
+      {
+        key: `${base}index.json`,
+        body: renderDocumentJson(input, config),
+        contentType: 'application/json; charset=utf-8',
+        provenance,
+      },
     ];
   }
 
@@ -237,27 +263,30 @@ export class SitePublisher {
     listing: Listing,
     nav: SiteNav,
     fromPosition: number,
-    shrank = false,
+    { shrank = false, onlyItsPage = false } = {},
   ): Promise<{ artifacts: Artifact[]; stale: string[] }> {
     const { pageSize } = this.options.config;
     const count = await siteStore.count(client, listing);
     const pageCount = Math.max(1, Math.ceil(count / pageSize));
-    const firstChunk = Number.isFinite(fromPosition) ? Math.min(Math.floor(fromPosition / pageSize), pageCount - 1) : pageCount - 1;
+    const itsChunk = Number.isFinite(fromPosition) ? Math.min(Math.floor(fromPosition / pageSize), pageCount - 1) : pageCount - 1;
+    // Items from its place on move by one; the page before the newest gains or loses its "newer" link when a chunk opens or closes.
+    const firstChunk = onlyItsPage ? itsChunk : Math.max(0, Math.min(itsChunk, pageCount - 2));
+    const lastChunk = onlyItsPage ? itsChunk : pageCount - 1;
     const artifacts: Artifact[] = [];
     if (count > 0) {
-      for (let chunk = firstChunk; chunk < pageCount; chunk += 1) {
+      for (let chunk = firstChunk; chunk <= lastChunk; chunk += 1) {
         const items = await siteStore.slice(client, listing, chunk * pageSize, pageSize);
         const page = pageCount - chunk; // reader-facing: 1 is the newest
         const body = renderListingPage({ listing, page, pageCount, items }, nav, this.options.config);
         artifacts.push({ key: listingPageKey(listing, page, pageCount), body, contentType: html });
-        if (page === 1) artifacts.push({ key: `${listing.path}index.html`, body, contentType: html });
+        if (page === 1) artifacts.push({ key: listingIndexKey(listing), body, contentType: html });
       }
     }
     if (!shrank) return { artifacts, stale: [] };
     // One item fewer may leave one chunk fewer: the file of the chunk past the newest goes (reader page 0 is that chunk).
     const stale = count % pageSize === 0 ? [listingPageKey(listing, 0, pageCount)] : [];
     // An emptied column is never left present: its pages go.
-    if (count === 0) stale.push(`${listing.path}index.html`, listingPageKey(listing, 1, 1));
+    if (count === 0) stale.push(listingIndexKey(listing), listingPageKey(listing, 1, 1));
     return { artifacts, stale };
   }
 
@@ -276,21 +305,31 @@ export class SitePublisher {
       const entries = await siteStore.sitemapEntries(client, year);
       artifacts.push({
         key: `sitemaps/${year}.xml`,
-        body: renderSitemap(entries.map((entry) => ({ path: documentPath(entry.documentId), lastModified: entry.lastModified })), this.options.config),
+        body: renderSitemap(
+          entries.map((entry) => ({ path: documentPath(entry.documentId), lastModified: entry.lastModified })),
+          this.options.config,
+        ),
         contentType: xml,
       });
     }
     const parts = await siteStore.sitemapYears(client);
     artifacts.push({
       key: 'sitemap.xml',
-      body: renderSitemapIndex(parts.map((part) => ({ path: `sitemaps/${part.year}.xml`, lastModified: part.lastModified })), this.options.config),
+      body: renderSitemapIndex(
+        parts.map((part) => ({ path: `sitemaps/${part.year}.xml`, lastModified: part.lastModified })),
+        this.options.config,
+      ),
       contentType: xml,
     });
     return artifacts;
   }
 
   private async everything(client: PoolClient, nav: SiteNav): Promise<Artifact[]> {
-    const artifacts: Artifact[] = siteAssets().map((asset) => ({ key: asset.path, body: asset.body, contentType: asset.contentType }));
+    const artifacts: Artifact[] = siteAssets().map((asset) => ({
+      key: asset.path,
+      body: asset.body,
+      contentType: asset.contentType,
+    }));
     const ids = await siteStore.documentIds(client);
     for (let start = 0; start < ids.length; start += 500) {
       for (const document of await siteStore.documents(client, ids.slice(start, start + 500))) {
@@ -303,7 +342,12 @@ export class SitePublisher {
     }
     for (const listing of listings.values()) artifacts.push(...(await this.listingArtifacts(client, listing, nav, 0)).artifacts);
     artifacts.push(...(await this.feedArtifacts(client, nav)));
-    artifacts.push(...(await this.sitemapArtifacts(client, (await siteStore.sitemapYears(client)).map((part) => part.year))));
+    artifacts.push(
+      ...(await this.sitemapArtifacts(
+        client,
+        (await siteStore.sitemapYears(client)).map((part) => part.year),
+      )),
+    );
     return artifacts;
   }
 }

@@ -15,7 +15,17 @@ export interface SiteDocument {
   history: RevisionHistoryEntry[];
 }
 
-const fromRow = (row: Record<string, any>): SiteDocument => ({
+interface SiteDocumentRow {
+  document_id: string;
+  revision: number;
+  fingerprint: string;
+  state: 'live' | 'withdrawn';
+  summary: DocumentSummary;
+  record: DocumentRevision;
+  history: RevisionHistoryEntry[];
+}
+
+const fromRow = (row: SiteDocumentRow): SiteDocument => ({
   documentId: row.document_id,
   revision: row.revision,
   fingerprint: row.fingerprint,
@@ -30,13 +40,19 @@ const columns = 'document_id, revision, fingerprint, state, summary, record, his
 /** The site's state in PostgreSQL: the latest revision of each document it carries, and the listings derived from them. */
 export const siteStore = {
   async document(db: Db, documentId: string, { lock = false } = {}): Promise<SiteDocument | undefined> {
-    const { rows } = await db.query(`select ${columns} from site_documents where document_id = $1${lock ? ' for update' : ''}`, [documentId]);
+    const { rows } = await db.query<SiteDocumentRow>(
+      `select ${columns} from site_documents where document_id = $1${lock ? ' for update' : ''}`,
+      [documentId],
+    );
     return rows[0] ? fromRow(rows[0]) : undefined;
   },
 
   async documents(db: Db, documentIds: readonly string[]): Promise<SiteDocument[]> {
     if (documentIds.length === 0) return [];
-    const { rows } = await db.query(`select ${columns} from site_documents where document_id = any($1) order by document_id`, [documentIds]);
+    const { rows } = await db.query<SiteDocumentRow>(
+      `select ${columns} from site_documents where document_id = any($1) order by document_id`,
+      [documentIds],
+    );
     return rows.map(fromRow);
   },
 
@@ -152,6 +168,9 @@ export const siteStore = {
   },
 
   async setFact(db: Db, name: string, value: string): Promise<void> {
-    await db.query('insert into site_facts (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value', [name, value]);
+    await db.query(
+      'insert into site_facts (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
+      [name, value],
+    );
   },
 };
