@@ -1,14 +1,13 @@
 // The rendered site in real headless Chromium: axe-core finds no WCAG 2.1 A/AA violation on any page type, in every
 // display setting, and the site can be used from the keyboard alone.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { sourceFingerprint } from '@tongyuan/contracts';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '@tongyuan/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revisionFromCorpus, zigongRevision } from '../../contracts/src/corpus-revision.fixture.js';
 import { siteAssets } from './assets.js';
@@ -19,10 +18,6 @@ import { corpusSummaries, manySummaries, pageInputOf, richRevisionInput, testCon
 import type { SiteConfig } from './site.js';
 import { documentPath, FEED_PATH, type ListingRef, listingPath, paginateListing } from './site-paths.js';
 import { summaryOf } from './summary.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -116,13 +111,6 @@ const sitePages = (config: SiteConfig): Map<string, string> => {
   return files;
 };
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[]; failureSummary?: string }>;
-}
-
 // The page.evaluate callbacks run in the browser; the project is type-checked without the DOM library, so name what they use.
 interface BrowserElement {
   tagName: string;
@@ -137,20 +125,6 @@ declare const document: {
   documentElement: BrowserElement & { dataset: Record<string, string | undefined> };
 };
 declare const getComputedStyle: (element: BrowserElement) => { outlineWidth: string; outlineStyle: string; fontSize: string };
-declare const window: { axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> } };
-
-const axeViolations = async (page: Page): Promise<string[]> => {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations;
-  });
-  return violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')} — ${n.failureSummary ?? ''}`),
-  );
-};
 
 describe('the portal in headless Chromium', () => {
   let dir: string;
@@ -160,7 +134,6 @@ describe('the portal in headless Chromium', () => {
   const pageTypes: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`accessibility tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
     dir = await mkdtemp(join(tmpdir(), 'portal-site-'));
     server = serveFolder(dir);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -181,17 +154,7 @@ describe('the portal in headless Chromium', () => {
       withdrawn: `${base}/withdrawn/index.html`,
       search: `${base}/search?q=${encodeURIComponent('政务公开')}`,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

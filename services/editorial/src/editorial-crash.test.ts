@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { topics } from '@tongyuan/contracts';
-import { freshDatabaseUrl, keyedBy, readTopic, integrationTest as test, waitFor } from '@tongyuan/testing';
+import { freePort, freshDatabaseUrl, keyedBy, readTopic, integrationTest as test, waitFor } from '@tongyuan/testing';
 import pg from 'pg';
 import { describe, expect } from 'vitest';
 import { apiClient, draftAndReview, editorialEnvironment, publish, writeStaffUsers } from './editorial.fixture.js';
@@ -11,15 +10,6 @@ import { noticeDraft } from './sample-documents.fixture.js';
 import { type StaffMember, staff } from './staff.fixture.js';
 
 const mainFile = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  return typeof address === 'object' && address ? address.port : 0;
-};
 
 /** The service as its own process, as in production: killing it kills everything it had in memory. */
 const startProcess = async (env: NodeJS.ProcessEnv, baseUrl: string): Promise<ChildProcess> => {

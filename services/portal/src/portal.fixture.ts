@@ -1,6 +1,6 @@
 // The portal service in-process against the real PostgreSQL, S3 server and Kafka, with a site of its own.
 import { type DocumentRevision, toContentPublished } from '@tongyuan/contracts';
-import { freshDatabaseUrl, integrationTest, uniqueName } from '@tongyuan/testing';
+import { freePort, freshDatabaseUrl, integrationTest, uniqueName } from '@tongyuan/testing';
 import { loadEnv } from './env.js';
 import { startPortal } from './main.js';
 
@@ -15,6 +15,7 @@ export const portalTest = integrationTest.extend<{ portal: PortalService }>({
   portal: [
     async ({ servers }, use) => {
       const siteId = uniqueName('site');
+      const port = await freePort();
       // Topics of its own: the site sees only what its tests publish, not every document of the shared cluster.
       const topicPrefix = `${uniqueName('t')}.`;
       const service = await startPortal(
@@ -29,7 +30,8 @@ export const portalTest = integrationTest.extend<{ portal: PortalService }>({
           SITE_ID: siteId,
           KAFKA_TOPIC_PREFIX: topicPrefix,
           PAGE_SIZE: '5',
-          PORT: '0',
+          PORT: String(port),
+          SITE_BASE_URL: `http://127.0.0.1:${port}`,
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         }),
       );
