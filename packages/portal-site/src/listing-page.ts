@@ -80,7 +80,7 @@ export function renderListingPage(input: ListingPageInput, nav: SiteNav, config:
     title: input.listing.title,
     intro: intros[input.listing.path] ?? null,
     catalogue: input.listing.path === listingPath('catalogue'),
-    page: input.page,
+    span: newest ? null : span,
     items: shown.map((summary) => itemView(summary, config, '', null)),
     pagination:
       input.pageCount > 1
