@@ -7,7 +7,12 @@ const schema = z.object({ ...kafkaEnv, ...databaseEnv, PORT: port(8080) });
 describe('parseEnv', () => {
   it('parses and coerces a good environment', () => {
     const env = parseEnv(schema, { KAFKA_BROKERS: 'a:9092, b:9093', DATABASE_URL: 'postgres://x@h/db', PORT: '81' });
-    expect(env).toEqual({ KAFKA_BROKERS: ['a:9092', 'b:9093'], DATABASE_URL: 'postgres://x@h/db', PORT: 81 });
+    expect(env).toEqual({
+      KAFKA_BROKERS: ['a:9092', 'b:9093'],
+      KAFKA_TOPIC_PREFIX: '',
+      DATABASE_URL: 'postgres://x@h/db',
+      PORT: 81,
+    });
   });
 
   it('names every bad variable and the reason', () => {

@@ -16,6 +16,8 @@ export const PortalEnv = z.object({
     .string()
     .regex(/^([\w.-]+\/)*$/, 'a key prefix ending in / (or empty)')
     .default('site/'),
+  /** Bucket editors upload originals to: images are resized and attachments copied from it into the site. */
+  ASSETS_BUCKET: z.string().min(3).default('tongyuan-assets'),
   /** This site's id: documents targeted at other sites are not carried. */
   SITE_ID: z
     .string()

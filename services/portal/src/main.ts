@@ -27,7 +27,16 @@ export const startPortal = async (env = loadEnv()) => {
   });
   await store.ensureBucket();
   const config = { siteId: env.SITE_ID, title: env.SITE_TITLE, baseUrl: env.SITE_BASE_URL, pageSize: env.PAGE_SIZE };
-  const publisher = new SitePublisher({ pool, store, prefix: env.PORTAL_PREFIX, config });
+  // Read only: editors upload originals there; the site gets the checked, resized copies.
+  const assets = new S3ObjectStore({
+    bucket: env.ASSETS_BUCKET,
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+  });
+  const publisher = new SitePublisher({ pool, store, assets, prefix: env.PORTAL_PREFIX, config });
   // Assets are part of the site whatever documents it holds.
   for (const asset of siteAssets()) {
     await store.putIfChanged(`${env.PORTAL_PREFIX}${asset.path}`, asset.body, {

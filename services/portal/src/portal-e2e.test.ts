@@ -47,9 +47,15 @@ describe('the portal, end to end', () => {
       logger: quietLogger(),
       topicPrefix: portal.topicPrefix,
     });
-    const revisions = corpus.map((name) => forSite(revisionFromCorpus(name), portal.siteId));
+    // The corpus fixture's attachment is a placeholder with no file behind it: these pages are about text.
+    const revisions = corpus.map((name) => forSite({ ...revisionFromCorpus(name), attachments: [] }, portal.siteId));
     const withdrawn = forSite(
-      { ...revisionFromCorpus('haishu-2019-work-plan'), documentId: 'doc_01M80000000000000000000001', title: '将被撤回的通知' },
+      {
+        ...revisionFromCorpus('haishu-2019-work-plan'),
+        attachments: [],
+        documentId: 'doc_01M80000000000000000000001',
+        title: '将被撤回的通知',
+      },
       portal.siteId,
     );
     try {

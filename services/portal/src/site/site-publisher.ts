@@ -23,11 +23,14 @@ import {
 } from '@tongyuan/portal-site';
 import { indexForSearch, removeFromSearch, searchTextOf } from '../search/bigram-search.js';
 import { chinaYear, type Listing, listingsOf, navOrder } from './listings.js';
+import { publishMedia } from './media-publisher.js';
 import { type SiteDocument, siteStore } from './site-store.js';
 
 export interface SitePublisherOptions {
   pool: Pool;
   store: ObjectStore;
+  /** The assets bucket editors upload images and attachments to. */
+  assets: ObjectStore;
   /** Key prefix of the site in the bucket, e.g. 'site/'. */
   prefix: string;
   config: SiteConfig;
@@ -82,6 +85,16 @@ export class SitePublisher {
       if (!carried && current?.state !== 'live') {
         return { kind: 'skipped', reason: 'not carried by this site' } as const;
       }
+      // Media before the page, inside the transaction: a refused or missing file leaves the site as it was.
+      const media = carried
+        ? await publishMedia({
+            sourceStore: this.options.assets,
+            siteStore: this.options.store,
+            prefix: this.options.prefix,
+            revision,
+            fingerprint,
+          })
+        : { written: [] };
       const next: SiteDocument = {
         documentId: revision.documentId,
         revision: revision.revision,
@@ -153,7 +166,7 @@ export class SitePublisher {
         kind: 'applied',
         state: next.state,
         documentKeys: [this.key(page), this.key(`${documentPath(next.documentId)}index.json`)],
-        written,
+        written: [...media.written, ...written],
         deleted: deleted.map((key) => this.key(key)),
       } as const;
     });

@@ -20,7 +20,7 @@ const freshSite = async (servers: Parameters<typeof freshDatabaseUrl>[0]) => {
   await migrate(pool, await sqlFilesIn(fileURLToPath(new URL('../../migrations', import.meta.url))));
   const store = storeFor(servers, uniqueName('replay'));
   await store.ensureBucket();
-  return { pool, store, publisher: new SitePublisher({ pool, store, prefix: 'site/', config }) };
+  return { pool, store, publisher: new SitePublisher({ pool, store, assets: store, prefix: 'site/', config }) };
 };
 
 const snapshot = async (store: ObjectStore): Promise<Map<string, string>> => {
