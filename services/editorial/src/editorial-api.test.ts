@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { KafkaBus } from '@tongyuan/bus';
 import { topics, verifyFingerprint } from '@tongyuan/contracts';
 import { keyedBy, readTopic, waitFor } from '@tongyuan/testing';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -15,8 +16,8 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
 const validateEvent = ajv.compile(schema);
 
-const eventsOf = (brokers: string[], ids: string[], count: number, settleMs = 1_500): Promise<KafkaMessage[]> =>
-  readTopic(brokers, contentPublished, { count, filter: keyedBy(...ids), timeoutMs: count === 0 ? 3_000 : 30_000, settleMs });
+const eventsOf = (brokers: string[], topic: string, ids: string[], count: number, settleMs = 1_500): Promise<KafkaMessage[]> =>
+  readTopic(brokers, topic, { count, filter: keyedBy(...ids), timeoutMs: count === 0 ? 3_000 : 30_000, settleMs });
 
 const hasKcat = (() => {
   try {
@@ -44,7 +45,7 @@ describe('publish once: the editors’ API', () => {
     expect(new Set(released.map((entry) => entry.indexNumber)).size).toBe(4);
     for (const entry of released) expect(entry.indexNumber).toMatch(new RegExp(`^${organisationCode}/20\\d\\d-\\d{5}$`));
 
-    const messages = await eventsOf(servers.kafkaBrokers, ids, 4);
+    const messages = await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), ids, 4);
     expect(messages.map((message) => message.key?.toString()).sort()).toEqual([...ids].sort());
     for (const message of messages) {
       const event = JSON.parse(message.value?.toString() ?? '');
@@ -78,7 +79,7 @@ describe('publish once: the editors’ API', () => {
       // From outside the project: kcat sees each document's key exactly once.
       const keys = execFileSync(
         'kcat',
-        ['-C', '-b', servers.kafkaBrokers[0] ?? '', '-t', contentPublished, '-e', '-q', '-f', '%k\\n'],
+        ['-C', '-b', servers.kafkaBrokers[0] ?? '', '-t', editorial.topic(contentPublished), '-e', '-q', '-f', '%k\\n'],
         {
           encoding: 'utf8',
           maxBuffer: 256 * 1024 * 1024,
@@ -117,7 +118,7 @@ describe('publish once: the editors’ API', () => {
     await approveDraft(editorial, id);
     const answer = await publish(editorial, id);
     expect(answer.status).toBe(201);
-    const [event] = await eventsOf(servers.kafkaBrokers, [id], 1, 0);
+    const [event] = await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), [id], 1, 0);
     expect(event?.value?.toString()).toContain('110105********002X');
   });
 
@@ -147,7 +148,7 @@ describe('publish once: the editors’ API', () => {
       expect.objectContaining({ field: 'reviews[2]', rule: 'review.missing', reason: expect.stringContaining('批审') }),
     ]);
     expect(await editorial.counts()).toEqual(before);
-    expect(await eventsOf(servers.kafkaBrokers, [id], 0)).toEqual([]);
+    expect(await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), [id], 0)).toEqual([]);
   });
 
   test('the same person cannot review twice, and each stage needs its role and its turn', async ({ editorial }) => {
@@ -180,7 +181,7 @@ describe('publish once: the editors’ API', () => {
     expect(alone.body.errors).toEqual([
       expect.objectContaining({ field: 'content.requiresInterpretation', rule: 'interpretation.missing' }),
     ]);
-    expect(await eventsOf(servers.kafkaBrokers, [policyId], 0)).toEqual([]);
+    expect(await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), [policyId], 0)).toEqual([]);
 
     const interpretationId = await draftAndReview(
       editorial,
@@ -196,8 +197,8 @@ describe('publish once: the editors’ API', () => {
       [policyId, interpretationId].sort(),
     );
 
-    const events = (await eventsOf(servers.kafkaBrokers, [policyId, interpretationId], 2)).map((message) =>
-      JSON.parse(message.value?.toString() ?? ''),
+    const events = (await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), [policyId, interpretationId], 2)).map(
+      (message) => JSON.parse(message.value?.toString() ?? ''),
     );
     const policy = events.find((event) => event.revision.documentId === policyId);
     const interpretation = events.find((event) => event.revision.documentId === interpretationId);
@@ -231,7 +232,9 @@ describe('publish once: the editors’ API', () => {
     const old = await editorial.as('editor').get(`/v1/documents/${id}/revisions/1`);
     expect(old.body.fingerprint).toBe(first.body.released[0].fingerprint);
     expect(old.body.revision.body[1].text).toBe('检查于6月30日前完成。');
-    const events = (await eventsOf(servers.kafkaBrokers, [id], 2)).map((message) => JSON.parse(message.value?.toString() ?? ''));
+    const events = (await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), [id], 2)).map((message) =>
+      JSON.parse(message.value?.toString() ?? ''),
+    );
     expect(events.map((event) => event.revision.revision)).toEqual([1, 2]);
     expect(events[1].revision.correction).toMatchObject({
       kind: 'correction',
@@ -281,7 +284,7 @@ describe('publish once: the editors’ API', () => {
     const first = await publish(editorial, id, 'retry-key-0001');
     const again = await publish(editorial, id, 'retry-key-0001');
     expect(again).toEqual(first);
-    expect(await eventsOf(servers.kafkaBrokers, [id], 1, 2_000)).toHaveLength(1);
+    expect(await eventsOf(servers.kafkaBrokers, editorial.topic(contentPublished), [id], 1, 2_000)).toHaveLength(1);
     const missingKey = await editorial.as('editor').post(`/v1/documents/${id}/publish`);
     expect(missingKey.body.errors).toEqual([{ field: 'header Idempotency-Key', reason: 'missing' }]);
   });
@@ -305,7 +308,17 @@ describe('publish once: the editors’ API', () => {
 });
 
 describe('per-channel delivery status', () => {
-  test('a document shows the latest delivery state each channel reported on delivery.status', async ({ editorial, bus }) => {
+  test('a document shows the latest delivery state each channel reported on delivery.status', async ({
+    editorial,
+    servers,
+    logger,
+  }) => {
+    const bus = new KafkaBus({
+      brokers: servers.kafkaBrokers,
+      clientId: 'test-renderer',
+      logger,
+      topicPrefix: editorial.topicPrefix,
+    });
     const id = await draftAndReview(editorial, noticeDraft('本次检查覆盖全区各部门。'));
     const released = (await publish(editorial, id)).body.released[0];
     const step = (state: 'delivering' | 'delivered', occurredAt: string) => ({
@@ -323,6 +336,7 @@ describe('per-channel delivery status', () => {
     });
     await bus.publish(topics.deliveryStatus, step('delivering', '2026-01-01T00:00:00.000Z'));
     await bus.publish(topics.deliveryStatus, step('delivered', '2026-01-01T00:00:01.000Z'));
+    await bus.close();
     const deliveries = await waitFor(
       async () => {
         const answer = await editorial.as('editor').get(`/v1/documents/${id}/deliveries`);

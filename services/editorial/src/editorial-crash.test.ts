@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { topics } from '@tongyuan/contracts';
-import { freePort, freshDatabaseUrl, keyedBy, readTopic, integrationTest as test, waitFor } from '@tongyuan/testing';
+import { freePort, freshDatabaseUrl, keyedBy, readTopic, integrationTest as test, uniqueName, waitFor } from '@tongyuan/testing';
 import pg from 'pg';
 import { describe, expect } from 'vitest';
 import { apiClient, draftAndReview, editorialEnvironment, publish, writeStaffUsers } from './editorial.fixture.js';
@@ -33,12 +33,14 @@ describe('the transactional outbox across a crash', () => {
     timeout: 180_000,
   }, async ({ servers }) => {
     const databaseUrl = await freshDatabaseUrl(servers, 'editorial_crash');
+    const topicPrefix = `${uniqueName('t')}.`;
+    const publishedTopic = `${topicPrefix}${topics.contentPublished.name}`;
     const { usersFile, tokens } = await writeStaffUsers();
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env = {
       ...process.env,
-      ...editorialEnvironment(servers, databaseUrl, usersFile),
+      ...editorialEnvironment(servers, databaseUrl, usersFile, topicPrefix),
       PORT: String(port),
       OUTBOX_POLL_MS: '200',
     };
@@ -63,13 +65,11 @@ describe('the transactional outbox across a crash', () => {
       await db.end();
     }
     const filter = keyedBy(id);
-    expect(await readTopic(servers.kafkaBrokers, topics.contentPublished.name, { count: 1, filter, timeoutMs: 3_000 })).toEqual(
-      [],
-    );
+    expect(await readTopic(servers.kafkaBrokers, publishedTopic, { count: 1, filter, timeoutMs: 3_000 })).toEqual([]);
 
     const restarted = await startProcess(env, baseUrl);
     try {
-      const events = await readTopic(servers.kafkaBrokers, topics.contentPublished.name, {
+      const events = await readTopic(servers.kafkaBrokers, publishedTopic, {
         count: 1,
         filter,
         timeoutMs: 30_000,
@@ -82,9 +82,7 @@ describe('the transactional outbox across a crash', () => {
       const retry = await publish(client, id, 'crash-key-0001');
       expect(retry.status).toBe(201);
       expect(retry.body.released[0]).toMatchObject({ documentId: id, revision: 1 });
-      expect(
-        await readTopic(servers.kafkaBrokers, topics.contentPublished.name, { count: 2, filter, timeoutMs: 3_000 }),
-      ).toHaveLength(1);
+      expect(await readTopic(servers.kafkaBrokers, publishedTopic, { count: 2, filter, timeoutMs: 3_000 })).toHaveLength(1);
     } finally {
       restarted.kill('SIGTERM');
       await once(restarted, 'exit');

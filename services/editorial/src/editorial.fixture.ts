@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DraftContent } from '@tongyuan/contracts';
 import { issueTokens } from '@tongyuan/http';
-import { freshDatabaseUrl, integrationTest, type TestServers } from '@tongyuan/testing';
+import { freshDatabaseUrl, integrationTest, type TestServers, uniqueName } from '@tongyuan/testing';
 import { loadEnv } from './env.js';
 import { startEditorial } from './main.js';
 import { type StaffMember, staff } from './staff.fixture.js';
@@ -43,6 +43,10 @@ export const apiClient = (baseUrl: string, token: string | undefined): ApiClient
 
 export interface EditorialHarness {
   baseUrl: string;
+  /** Put before every topic name this service uses. */
+  topicPrefix: string;
+  /** The cluster name of a catalogue topic, for reading it from outside. */
+  topic(name: string): string;
   databaseUrl: string;
   usersFile: string;
   as(member: StaffMember): ApiClient;
@@ -61,8 +65,14 @@ export const writeStaffUsers = async (): Promise<{ usersFile: string; tokens: Re
   return { usersFile, tokens };
 };
 
-export const editorialEnvironment = (servers: TestServers, databaseUrl: string, usersFile: string): NodeJS.ProcessEnv => ({
+export const editorialEnvironment = (
+  servers: TestServers,
+  databaseUrl: string,
+  usersFile: string,
+  topicPrefix: string,
+): NodeJS.ProcessEnv => ({
   KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+  KAFKA_TOPIC_PREFIX: topicPrefix,
   DATABASE_URL: databaseUrl,
   API_USERS_FILE: usersFile,
   PORT: '0',
@@ -73,11 +83,15 @@ export const editorialEnvironment = (servers: TestServers, databaseUrl: string, 
 export const startEditorialHarness = async (servers: TestServers): Promise<EditorialHarness> => {
   const databaseUrl = await freshDatabaseUrl(servers, 'editorial');
   const { usersFile, tokens } = await writeStaffUsers();
-  const service = await startEditorial(loadEnv(editorialEnvironment(servers, databaseUrl, usersFile)));
+  // Topics of its own: the documents tests release never reach a portal started later on the same cluster.
+  const topicPrefix = `${uniqueName('t')}.`;
+  const service = await startEditorial(loadEnv(editorialEnvironment(servers, databaseUrl, usersFile, topicPrefix)));
   const baseUrl = `http://127.0.0.1:${service.port}`;
   return {
     baseUrl,
     databaseUrl,
+    topicPrefix,
+    topic: (name) => `${topicPrefix}${name}`,
     usersFile,
     as: (member) => apiClient(baseUrl, tokens[staff[member].id]),
     tokenOf: (member) => tokens[staff[member].id] ?? '',
