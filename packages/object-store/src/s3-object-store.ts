@@ -229,3 +229,22 @@ const classify = (error: unknown): unknown => {
     cause: error,
   });
 };
+
+/** The S3_* variables every service parses (see @tongyuan/config s3Env), as store options for one bucket. */
+export const s3StoreOptionsFrom = (
+  env: {
+    S3_ENDPOINT?: string;
+    S3_REGION: string;
+    S3_ACCESS_KEY_ID?: string;
+    S3_SECRET_ACCESS_KEY?: string;
+    S3_FORCE_PATH_STYLE: boolean;
+  },
+  bucket: string,
+): S3ObjectStoreOptions => ({
+  bucket,
+  endpoint: env.S3_ENDPOINT,
+  region: env.S3_REGION,
+  accessKeyId: env.S3_ACCESS_KEY_ID,
+  secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+  forcePathStyle: env.S3_FORCE_PATH_STYLE,
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KafkaBus } from '@tongyuan/bus';
+import { runWhenMain } from '@tongyuan/config';
 import { allTopics } from '@tongyuan/contracts';
 import { createPool, ensureDatabase, migrate, sqlFilesIn } from '@tongyuan/database';
 import { bearerAuthenticator, createHttpServer, loadApiUsers } from '@tongyuan/http';
@@ -62,11 +63,4 @@ export const startEditorial = async (env = loadEnv()) => {
   return { port, stop, relay, pool };
 };
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const service = await startEditorial();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void service.stop().then(() => process.exit(0));
-    });
-  }
-}
+await runWhenMain(import.meta.url, () => startEditorial());

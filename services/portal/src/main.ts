@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { KafkaBus } from '@tongyuan/bus';
+import { runWhenMain } from '@tongyuan/config';
 import { allTopics } from '@tongyuan/contracts';
 import { createPool, ensureDatabase, migrate, sqlFilesIn } from '@tongyuan/database';
 import { createLogger } from '@tongyuan/logger';
-import { S3ObjectStore } from '@tongyuan/object-store';
+import { S3ObjectStore, s3StoreOptionsFrom } from '@tongyuan/object-store';
 import { siteAssets } from '@tongyuan/portal-site';
 import { consumeContentPublished } from './content-published.consumer.js';
 import { loadEnv } from './env.js';
@@ -17,25 +18,11 @@ export const startPortal = async (env = loadEnv()) => {
   const pool = createPool(env.DATABASE_URL);
   await migrate(pool, await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))));
 
-  const store = new S3ObjectStore({
-    bucket: env.PORTAL_BUCKET,
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    accessKeyId: env.S3_ACCESS_KEY_ID,
-    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
-  });
+  const store = new S3ObjectStore(s3StoreOptionsFrom(env, env.PORTAL_BUCKET));
   await store.ensureBucket();
   const config = { siteId: env.SITE_ID, title: env.SITE_TITLE, baseUrl: env.SITE_BASE_URL, pageSize: env.PAGE_SIZE };
   // Read only: editors upload originals there; the site gets the checked, resized copies.
-  const assets = new S3ObjectStore({
-    bucket: env.ASSETS_BUCKET,
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    accessKeyId: env.S3_ACCESS_KEY_ID,
-    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
-  });
+  const assets = new S3ObjectStore(s3StoreOptionsFrom(env, env.ASSETS_BUCKET));
   const publisher = new SitePublisher({ pool, store, assets, prefix: env.PORTAL_PREFIX, config });
   // Assets are part of the site whatever documents it holds.
   for (const asset of siteAssets()) {
@@ -80,11 +67,4 @@ export const startPortal = async (env = loadEnv()) => {
   return { port, stop, publisher, store, pool };
 };
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const service = await startPortal();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void service.stop().then(() => process.exit(0));
-    });
-  }
-}
+await runWhenMain(import.meta.url, () => startPortal());
