@@ -258,9 +258,29 @@ const configEntries = (config: Record<string, string>) => Object.entries(config)
 
 const createTopics = async (admin: Admin, topics: Parameters<Admin['createTopics']>[0]['topics']): Promise<void> => {
   try {
-    await admin.createTopics({ topics, waitForLeaders: true });
+    await admin.createTopics({ topics, waitForLeaders: false });
   } catch (error) {
     // Another process created it between our list and our create: that is what we wanted.
     if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+  }
+  await waitForLeaders(
+    admin,
+    topics.map((topic) => topic.topic),
+  );
+};
+
+/** A new topic's metadata can answer UNKNOWN_TOPIC_OR_PARTITION for a moment, which kafkajs's own wait does not retry. */
+const waitForLeaders = async (admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await sleep(Math.min(1_000, 50 * attempt));
   }
 };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { sourceFingerprint } from '@tongyuan/contracts';
 import { axeViolations, launchChromium } from '@tongyuan/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revisionFromCorpus, zigongRevision } from '../../contracts/src/corpus-revision.fixture.js';
 import { siteAssets } from './assets.js';

@@ -1,5 +1,6 @@
-import { type Correction, canonicalJson, type DocumentRevision, type Validity } from '@tongyuan/contracts';
+import type { Correction, DocumentRevision, Validity } from '@tongyuan/contracts';
 import { bodyViews } from './body-blocks.js';
+import { canonicalJsonOf } from './canonical-json.js';
 import { dateOf, dateTimeOf } from './display-format.js';
 import { chromeOf, type MetaTag } from './layout.js';
 import { attachmentView } from './media.js';
@@ -185,7 +186,7 @@ export function renderDocumentPage(input: DocumentPageInput, nav: SiteNav, confi
  */
 export function renderDocumentJson(input: DocumentPageInput, config: SiteConfig): string {
   const { reviews: _reviews, confidentialityReview: _confidentialityReview, ...record } = input.revision;
-  return canonicalJson({
+  return canonicalJsonOf({
     version: 'v1',
     siteId: config.siteId,
     documentId: input.revision.documentId,

@@ -23,5 +23,13 @@ export interface SiteNav {
 export const sha256Of = (lines: readonly string[]): string =>
   `sha256:${createHash('sha256').update(lines.join('\n'), 'utf8').digest('hex')}`;
 
+// Every page of a run carries the same nav: the last one's fingerprint is kept rather than hashed again per page.
+let lastNav: { text: string; fingerprint: string } | null = null;
+
 /** Every page carries it, so the service can tell when a change of columns means rewriting every page. */
-export const navFingerprint = (nav: SiteNav): string => sha256Of(nav.columns.map((column) => `${column.title}\t${column.href}`));
+export const navFingerprint = (nav: SiteNav): string => {
+  const lines = nav.columns.map((column) => `${column.title}\t${column.href}`);
+  const text = lines.join('\n');
+  if (lastNav === null || lastNav.text !== text) lastNav = { text, fingerprint: sha256Of(lines) };
+  return lastNav.fingerprint;
+};
