@@ -9,6 +9,8 @@ export const staff = {
   confidentiality: { id: 'staff-secrecy', name: '刘保密员', roles: [roles.confidentiality] },
   allReviewer: { id: 'staff-all-reviewer', name: '赵兼任', roles: [roles.officeHead, roles.leader, roles.principal] },
   archivist: { id: 'staff-archivist', name: '孙档案员', roles: [roles.archivist] },
+  /** The second archivist who approves an issue before it is published (四眼原则). */
+  archivist2: { id: 'staff-archivist-2', name: '吴档案员', roles: [roles.archivist] },
   ops: { id: 'staff-ops', name: '周运维', roles: [roles.ops] },
 } as const;
 
