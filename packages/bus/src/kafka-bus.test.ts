@@ -20,6 +20,7 @@ const greetingTopic = () => {
     config: {},
     retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
     deadLetterTopic: deadLetterTopicOf(name),
+    verify: (value) => (value.text === 'forged' ? 'text: a forged greeting' : null),
   });
 };
 
@@ -100,20 +101,32 @@ describe('KafkaBus against the real broker', () => {
         handled.push(value.text);
       },
     });
+    // "{"id":"u","text":"<0xC3 0x28>"}": an invalid two-byte sequence that a lenient decoder would turn into U+FFFD.
+    const invalidUtf8 = Buffer.concat([Buffer.from('{"id":"u","text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     await bus.sendRecords(topic.name, [
       { key: 'x', value: '{not json', headers: {} },
       { key: 'y', value: JSON.stringify({ id: 'y', text: 42 }), headers: {} },
+      { key: 'u', value: invalidUtf8, headers: {} },
+      { key: 'other', value: JSON.stringify({ id: 'k', text: 'keyed wrongly' }), headers: {} },
+      { key: 'f', value: JSON.stringify({ id: 'f', text: 'forged' }), headers: {} },
       { key: 'z', value: JSON.stringify({ id: 'z', text: 'fine' }), headers: {} },
     ]);
     await waitFor(() => handled.length === 1, { what: 'the good message' });
     await subscription.stop();
-    const letters = (await readTopic(servers.kafkaBrokers, topic.deadLetterTopic, { count: 2 })).map(readDeadLetter);
+    expect(handled).toEqual(['fine']);
+    const letters = (await readTopic(servers.kafkaBrokers, topic.deadLetterTopic, { count: 5 })).map(readDeadLetter);
     expect(letters.map((letter) => [letter.key, letter.code])).toEqual([
       ['x', 'invalid_json'],
       ['y', 'invalid_message'],
+      ['u', 'invalid_utf8'],
+      ['other', 'wrong_key'],
+      ['f', 'unverified_message'],
     ]);
     expect(letters[0]!.value!.toString('utf8')).toBe('{not json');
     expect(letters[1]!.reason).toMatch(/^text: .*string/i);
+    expect(letters[2]!.value).toEqual(invalidUtf8);
+    expect(letters[3]!.reason).toBe('key: is "other", but the catalogue keys this message by "k"');
+    expect(letters[4]!.reason).toBe('text: a forged greeting');
   });
 
   test('a retryable failure is retried with backoff and then handled, not dead-lettered', async ({ bus }) => {

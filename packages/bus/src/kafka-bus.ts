@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { cloudEventRecord, describeZodIssues, type TopicSpec } from '@tongyuan/contracts';
 import { errorCode, errorMessage, InvalidInputError, isRetryable } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
+import { childTraceContext, formatTraceparent, parseTraceparent, type TraceContext } from '@tongyuan/observability';
 import { type Admin, type IHeaders, Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { backoffDelay, sleep } from './backoff.js';
@@ -14,7 +16,28 @@ export interface KafkaBusOptions {
   logger: Logger;
   /** Put before every topic name: isolates a tenant, an environment or a test run on a shared cluster. */
   topicPrefix?: string;
+  /** Told of every message's outcome and of every publish (ServiceMetrics.bus from @tongyuan/observability). */
+  metrics?: BusMetrics;
 }
+
+/** What the bus reports; topics are catalogue names (without the prefix), so label values stay few. */
+export interface BusMetrics {
+  messageHandled(topic: string, outcome: 'handled' | 'retried' | 'dead_lettered', seconds: number): void;
+  /** A message published; `handling` is the message being handled at the time, if any. */
+  messagePublished(topic: string, value: unknown, handling: { topic: string; value: unknown } | undefined): void;
+}
+
+/** The message a handler is working on: what a publish from inside it continues (trace) and reports (metrics). */
+interface Handling {
+  topic: string;
+  value: unknown;
+  trace: TraceContext;
+}
+
+const handling = new AsyncLocalStorage<Handling>();
+
+/** The W3C trace header every produced message carries. */
+export const TRACEPARENT = 'traceparent';
 
 /** A record as it goes on the wire: what the outbox stores and the relay sends. */
 export interface WireRecord {
@@ -38,6 +61,10 @@ export interface MessageContext {
   headers: Record<string, string>;
   /** 1 on the first try, then 2, 3… while a retryable failure is retried. */
   attempt: number;
+  /** W3C trace id: from the message's `traceparent`, or new when it had none; messages published by the handler carry it. */
+  traceId: string;
+  /** The bus's logger with topic, group, documentId (the key), revision and traceId bound. */
+  logger: Logger;
 }
 
 export type MessageHandler<S extends z.ZodType> = (value: z.infer<S>, context: MessageContext) => Promise<void>;
@@ -93,6 +120,20 @@ export class KafkaBus {
   /** Validates the value against its topic's schema, then sends it keyed by the catalogue's key with CloudEvents headers. */
   async publish<S extends z.ZodType>(spec: TopicSpec<S>, value: z.infer<S>): Promise<void> {
     await this.sendRecords(spec.name, [this.toWireRecord(spec, value)]);
+    const current = handling.getStore();
+    this.options.metrics?.messagePublished(spec.name, value, current && { topic: current.topic, value: current.value });
+  }
+
+  /** Whether the cluster answers a metadata request, with no retries: for /readyz. */
+  async describeCluster(): Promise<{ brokers: number; controller: number | null }> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    await admin.connect();
+    try {
+      const cluster = await admin.describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Builds the exact record `publish` would send, for callers that store it first (the outbox). */
@@ -102,7 +143,9 @@ export class KafkaBus {
       throw new InvalidInputError(`refusing to publish an invalid ${spec.name} message`, describeZodIssues(parsed.error));
     }
     const { key, value: json, headers } = cloudEventRecord(spec, parsed.data, `/tongyuan/${this.options.clientId}`);
-    return { key, value: json, headers };
+    // Inside a handler the trace goes on; anywhere else (an editor's release) this message starts one.
+    const trace = childTraceContext(handling.getStore()?.trace);
+    return { key, value: json, headers: { ...headers, [TRACEPARENT]: formatTraceparent(trace) } };
   }
 
   /** Sends records as they are, in order, through the idempotent producer. */
@@ -127,14 +170,36 @@ export class KafkaBus {
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         // Once stopping, nothing more is handled or committed: a later commit would silently skip the message left unhandled.
         if (stopping.signal.aborted) throw new StoppingError();
-        const outcome = await handleOne(spec, options.handler, { topic, partition, message, heartbeat, signal: stopping.signal });
+        const started = performance.now();
+        const received = headersAsText(message.headers);
+        const trace = childTraceContext(parseTraceparent(received[TRACEPARENT]));
+        const messageLog = log.child({
+          documentId: message.key?.toString('utf8') ?? null,
+          ...(received.ce_revision === undefined ? {} : { revision: Number(received.ce_revision) }),
+          traceId: trace.traceId,
+        });
+        const outcome = await handleOne(spec, options.handler, {
+          topic,
+          partition,
+          message,
+          heartbeat,
+          signal: stopping.signal,
+          trace,
+          log: messageLog,
+          onRetry: () => this.options.metrics?.messageHandled(spec.name, 'retried', 0),
+        });
         if (outcome.kind === 'stopped') throw new StoppingError(); // not committed: the next owner of the partition handles it
         if (outcome.kind === 'dead-letter') {
           await this.sendRecords(spec.deadLetterTopic, [
             deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId }),
           ]);
-          log.warn({ partition, offset: message.offset, code: outcome.code, reason: outcome.reason }, 'message dead-lettered');
+          messageLog.warn(
+            { partition, offset: message.offset, code: outcome.code, reason: outcome.reason },
+            'message dead-lettered',
+          );
         }
+        const seconds = (performance.now() - started) / 1000;
+        this.options.metrics?.messageHandled(spec.name, outcome.kind === 'handled' ? 'handled' : 'dead_lettered', seconds);
         await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },
     });
@@ -176,6 +241,8 @@ export class KafkaBus {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 class StoppingError extends Error {
   constructor() {
     super('consumer is stopping; the message stays uncommitted');
@@ -192,12 +259,28 @@ type Outcome =
 const handleOne = async <S extends z.ZodType>(
   spec: TopicSpec<S>,
   handler: MessageHandler<S>,
-  input: { topic: string; partition: number; message: KafkaMessage; heartbeat: () => Promise<void>; signal: AbortSignal },
+  input: {
+    topic: string;
+    partition: number;
+    message: KafkaMessage;
+    heartbeat: () => Promise<void>;
+    signal: AbortSignal;
+    trace: TraceContext;
+    log: Logger;
+    onRetry: () => void;
+  },
 ): Promise<Outcome> => {
   const { message } = input;
+  let text: string;
+  try {
+    // Fatal: a replacement character would slip altered text past the schema and into every carrier.
+    text = message.value === null ? 'null' : utf8.decode(message.value);
+  } catch {
+    return { kind: 'dead-letter', code: 'invalid_utf8', reason: 'value is not valid UTF-8', attempts: 0 };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(message.value?.toString('utf8') ?? 'null');
+    json = JSON.parse(text);
   } catch (error) {
     return { kind: 'dead-letter', code: 'invalid_json', reason: `value is not JSON: ${errorMessage(error)}`, attempts: 0 };
   }
@@ -208,17 +291,26 @@ const handleOne = async <S extends z.ZodType>(
       .join('; ');
     return { kind: 'dead-letter', code: 'invalid_message', reason, attempts: 0 };
   }
+  const key = message.key?.toString('utf8') ?? null;
+  if (key !== spec.key(parsed.data)) {
+    const reason = `key: is ${JSON.stringify(key)}, but the catalogue keys this message by ${JSON.stringify(spec.key(parsed.data))}`;
+    return { kind: 'dead-letter', code: 'wrong_key', reason, attempts: 0 };
+  }
+  const refused = spec.verify?.(parsed.data) ?? null;
+  if (refused !== null) return { kind: 'dead-letter', code: 'unverified_message', reason: refused, attempts: 0 };
   const context: MessageContext = {
     topic: input.topic,
     partition: input.partition,
     offset: message.offset,
-    key: message.key?.toString('utf8') ?? null,
+    key,
     headers: headersAsText(message.headers),
     attempt: 1,
+    traceId: input.trace.traceId,
+    logger: input.log,
   };
   for (;;) {
     try {
-      await handler(parsed.data, context);
+      await handling.run({ topic: spec.name, value: parsed.data, trace: input.trace }, () => handler(parsed.data, context));
       return { kind: 'handled' };
     } catch (error) {
       const retryable = isRetryable(error);
@@ -226,6 +318,7 @@ const handleOne = async <S extends z.ZodType>(
         const prefix = retryable ? `gave up after ${context.attempt} attempts: ` : '';
         return { kind: 'dead-letter', code: errorCode(error), reason: prefix + errorMessage(error), attempts: context.attempt };
       }
+      input.onRetry();
       await sleep(backoffDelay(spec.retry, context.attempt), input.signal);
       if (input.signal.aborted) return { kind: 'stopped' };
       await input.heartbeat();

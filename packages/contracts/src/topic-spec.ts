@@ -26,6 +26,8 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   /** Where messages that cannot be handled go, with the reason in headers. */
   deadLetterTopic: string;
+  /** Checks the schema cannot express (e.g. the source fingerprint); a reason dead-letters the message before any handler sees it. */
+  verify?: (value: z.infer<S>) => string | null;
   /** The CloudEvents envelope derived from the value (deterministic ids survive re-sends); absent = random id, time of sending. */
   envelope?: (value: z.infer<S>) => EventEnvelope;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { cloudEventHeaders } from './cloud-events.js';
-import { ContentPublished } from './content-published.js';
+import { ContentPublished, verifyFingerprint } from './content-published.js';
 import { DeliveryStatus, deliveryKeyOf } from './delivery-status.js';
 import { Fingerprint, IsoDateTime } from './identifiers.js';
 import { deadLetterTopicOf, defineTopic, type EventEnvelope, type TopicSpec } from './topic-spec.js';
@@ -29,6 +29,11 @@ export const topics = {
     },
     retry: { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 5000 },
     deadLetterTopic: deadLetterTopicOf(CONTENT_PUBLISHED),
+    // A forged or stale fingerprint would make every carrier vouch for text it does not have.
+    verify: (event: ContentPublished) => {
+      const check = verifyFingerprint(event);
+      return check.ok ? null : `fingerprint: is ${check.actual}, but the revision hashes to ${check.expected}`;
+    },
     envelope: (event: ContentPublished): EventEnvelope =>
       envelopeOf<ContentPublished>(cloudEventBindings.contentPublished, event),
   }),
