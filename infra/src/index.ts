@@ -10,6 +10,7 @@ import { localCredentials, s3Server } from './s3-server.js';
 export type { ServerHandle } from './jvm-server.js';
 export { type KafkaServerOptions, kafkaServer } from './kafka-server.js';
 export { type PostgresServer, postgresServer } from './postgres-server.js';
+export { type PrivatePostgres, type PrivatePostgresOptions, privatePostgres } from './private-postgres.js';
 export { localCredentials, type S3ServerOptions, s3Server } from './s3-server.js';
 
 /** What services read from the environment to find the infrastructure. */

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { TransientError } from '@tongyuan/errors';
+import { UnavailableError } from '@tongyuan/errors';
 import pg from 'pg';
 
 export type Pool = pg.Pool;
@@ -8,26 +8,33 @@ export type PoolClient = pg.PoolClient;
 
 export const createPool = (connectionString: string, max = 10): Pool => {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A client losing its connection (a database restart) must not crash the process, idle or checked out: its next query
+  // fails, the caller's error handling takes over, and releasing it with the error discards it from the pool.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 };
 
 /** Runs fn in one transaction: committed if it returns, rolled back if it throws. */
 export const withTransaction = async <T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> => {
   const client = await pool.connect().catch((error: unknown) => {
-    throw new TransientError('database unavailable', { code: 'database_unavailable', cause: error });
+    throw new UnavailableError('database unavailable', { code: 'database_unavailable', cause: error });
   });
+  let failure: Error | undefined;
   try {
     await client.query('begin');
     const result = await fn(client);
     await client.query('commit');
     return result;
   } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
     await client.query('rollback').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    // A failed transaction may have lost its connection: discard that client rather than lend it out again.
+    client.release(failure);
   }
 };
 

@@ -35,6 +35,16 @@ export class TransientError extends PipelineError {
   }
 }
 
+/**
+ * A dependency (store, database, broker, an outside API) cannot be reached at all. Retrying helps once it is back, and until
+ * then the work waits: a consumer never dead-letters a message because something it needs is down.
+ */
+export class UnavailableError extends PipelineError {
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { code: options.code ?? 'unavailable', retryable: true, cause: options.cause });
+  }
+}
+
 /** Refused by a rule (a gate, a role, a state machine); 4xx at the API, never retried. */
 export class RefusedError extends PipelineError {
   constructor(code: string, message: string, details?: unknown) {
@@ -54,14 +64,30 @@ const transientSystemCodes = new Set([
   'EOPENBREAKER',
 ]);
 
-/** Decides the fate of any thrown value: our errors say so themselves; network failures are worth a retry; the rest are not. */
+// PostgreSQL: connection exceptions (class 08), the server shutting down or starting (57P01–57P03), too many connections.
+const databaseOutage = (code: string) => code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code);
+// node-postgres's own messages for a connection that dropped or never came up.
+const droppedConnection = /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect/;
+
+/** True when the failure is that a dependency cannot be reached (see UnavailableError), as opposed to this piece of work failing. */
+export const isOutage = (error: unknown): boolean => {
+  if (error instanceof UnavailableError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message, cause } = error as Record<string, unknown>;
+  if (typeof code === 'string' && (transientSystemCodes.has(code) || databaseOutage(code))) return true;
+  if (typeof message === 'string' && droppedConnection.test(message)) return true;
+  if (name === 'KafkaJSConnectionError' || name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  return cause !== undefined && cause !== error && isOutage(cause);
+};
+
+/** Decides the fate of any thrown value: our errors say so themselves; outages and network failures are worth a retry; the rest are not. */
 export const isRetryable = (error: unknown): boolean => {
   if (error instanceof PipelineError) return error.retryable;
   if (typeof error !== 'object' || error === null) return false;
-  const { code, retriable, $retryable, name } = error as Record<string, unknown>;
-  if (typeof code === 'string' && transientSystemCodes.has(code)) return true;
+  if (isOutage(error)) return true;
+  const { retriable, $retryable, name } = error as Record<string, unknown>;
   if (retriable === true || $retryable !== undefined) return true;
-  return name === 'KafkaJSConnectionError' || name === 'KafkaJSRequestTimeoutError' || name === 'TimeoutError';
+  return name === 'KafkaJSRequestTimeoutError' || name === 'TimeoutError';
 };
 
 /** A stable code for any thrown value, for logs, dead letters and the ledger. */

@@ -11,7 +11,7 @@ import {
   S3Client,
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { PipelineError, TransientError } from '@tongyuan/errors';
+import { isOutage, PipelineError, TransientError, UnavailableError } from '@tongyuan/errors';
 import CircuitBreaker from 'opossum';
 import type { ListedObject, ObjectInfo, ObjectStore, Provenance, PutOptions, StoredObject } from './object-store.js';
 
@@ -224,10 +224,15 @@ const isClientError = (error: unknown): boolean => {
 const classify = (error: unknown): unknown => {
   if (error instanceof PipelineError || isClientError(error)) return error;
   const code = (error as { code?: string })?.code;
-  return new TransientError(`object store unavailable: ${(error as Error)?.message ?? String(error)}`, {
-    code: code === 'EOPENBREAKER' ? 'store_breaker_open' : 'store_unavailable',
-    cause: error,
-  });
+  const message = `object store unavailable: ${(error as Error)?.message ?? String(error)}`;
+  // Unreachable, or failing so often that the breaker opened: work waits for it. A single 5xx is retried a few times.
+  if (code === 'EOPENBREAKER' || isOutage(error)) {
+    return new UnavailableError(message, {
+      code: code === 'EOPENBREAKER' ? 'store_breaker_open' : 'store_unavailable',
+      cause: error,
+    });
+  }
+  return new TransientError(message, { code: 'store_unavailable', cause: error });
 };
 
 /** The S3_* variables every service parses (see @tongyuan/config s3Env), as store options for one bucket. */

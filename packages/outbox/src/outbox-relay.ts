@@ -88,6 +88,7 @@ export class OutboxRelay {
 
   private async relayBatch(): Promise<number> {
     const client = await this.options.pool.connect();
+    let failed = false;
     try {
       await client.query('begin');
       const locked = await client.query<{ locked: boolean }>(
@@ -123,10 +124,12 @@ export class OutboxRelay {
       if (rows.length > 0) this.options.logger.debug({ count: rows.length }, 'outbox relayed');
       return rows.length;
     } catch (error) {
+      failed = true;
       await client.query('rollback').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      // The connection may be what failed: discard the client rather than return it to the pool.
+      client.release(failed);
     }
   }
 }

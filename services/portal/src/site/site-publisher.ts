@@ -58,6 +58,8 @@ const carriedBy = (revision: DocumentRevision, siteId: string): boolean =>
   (revision.targeting.channels.length === 0 || revision.targeting.channels.includes('portal')) &&
   (revision.targeting.sites.length === 0 || revision.targeting.sites.includes(siteId));
 
+const WRITES_IN_FLIGHT = 16;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Every page carries the navigation; this is how the site knows whether its pages carry the current one. */
@@ -196,20 +198,26 @@ export class SitePublisher {
   }
 
   private async write(artifacts: Artifact[]): Promise<string[]> {
-    const written: string[] = [];
-    const seen = new Set<string>();
-    for (const artifact of artifacts) {
-      if (seen.has(artifact.key)) continue;
-      seen.add(artifact.key);
-      const key = this.key(artifact.key);
-      const result = await this.options.store.putIfChanged(key, artifact.body, {
-        contentType: artifact.contentType,
-        cacheControl: 'public, max-age=60',
-        ...(artifact.provenance ? { provenance: artifact.provenance } : {}),
-      });
-      if (result.written) written.push(key);
-    }
-    return written;
+    const firstOfKey = new Map<string, Artifact>();
+    for (const artifact of artifacts) if (!firstOfKey.has(artifact.key)) firstOfKey.set(artifact.key, artifact);
+    const unique = [...firstOfKey.values()];
+    const written = new Set<string>();
+    // A revision touches a few dozen objects; one at a time, their round trips would be most of its latency.
+    let next = 0;
+    const worker = async () => {
+      for (let artifact = unique[next++]; artifact !== undefined; artifact = unique[next++]) {
+        const key = this.key(artifact.key);
+        const result = await this.options.store.putIfChanged(key, artifact.body, {
+          contentType: artifact.contentType,
+          cacheControl: 'public, max-age=60',
+          ...(artifact.provenance ? { provenance: artifact.provenance } : {}),
+        });
+        if (result.written) written.add(key);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, unique.length) }, worker));
+    // In the order the artifacts came, whatever order the writes finished in.
+    return unique.map((artifact) => this.key(artifact.key)).filter((key) => written.has(key));
   }
 
   private async positions(client: PoolClient, document: SiteDocument | undefined): Promise<Map<string, number>> {
