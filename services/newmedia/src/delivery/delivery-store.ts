@@ -1,0 +1,340 @@
+import { ContentPublished, type DeliveryError } from '@tongyuan/contracts';
+import type { Pool } from '@tongyuan/database';
+import type { FeedItem } from '@tongyuan/newmedia-article';
+
+export type DeliveryForm = 'article' | 'correction-notice' | 'withdrawal';
+export type DeliveryStep =
+  | 'pending'
+  | 'images-uploaded'
+  | 'cover-uploaded'
+  | 'draft-added'
+  | 'submitting'
+  | 'submitted'
+  | 'published'
+  | 'withdrawn'
+  | 'failed'
+  | 'superseded';
+export type DeliveryStateName = 'pending' | 'delivering' | 'delivered' | 'failed' | 'withdrawn' | 'superseded';
+
+export interface DeliveryKey {
+  documentId: string;
+  revision: number;
+  accountId: string;
+}
+
+export interface CoverMaterials {
+  coverMediaId: string;
+  coverUrl: string | null;
+  thumbMediaId: string;
+}
+
+export interface Delivery extends DeliveryKey {
+  fingerprint: string;
+  form: DeliveryForm;
+  step: DeliveryStep;
+  state: DeliveryStateName;
+  attempt: number;
+  imageUrls: Record<string, string>;
+  cover: CoverMaterials | null;
+  draftMediaId: string | null;
+  submittingAt: Date | null;
+  publishId: string | null;
+  articleId: string | null;
+  articleUrl: string | null;
+  error: DeliveryError | null;
+  polls: number;
+  artifactKeys: string[];
+}
+
+export interface CarriedDocument {
+  documentId: string;
+  accountId: string;
+  revision: number;
+  fingerprint: string;
+  status: 'live' | 'withdrawn';
+  feedItem: FeedItem | null;
+  /** The first article published for the document: correction notices name and link it. */
+  original: { title: string; url: string | null; revision: number; articleId: string } | null;
+}
+
+const columns: Record<string, string> = {
+  fingerprint: 'fingerprint',
+  form: 'form',
+  step: 'step',
+  state: 'state',
+  attempt: 'attempt',
+  imageUrls: 'image_urls',
+  cover: 'cover',
+  draftMediaId: 'draft_media_id',
+  submittingAt: 'submitting_at',
+  publishId: 'publish_id',
+  articleId: 'article_id',
+  articleUrl: 'article_url',
+  error: 'error',
+  retryAt: 'retry_at',
+  pollAt: 'poll_at',
+  polls: 'polls',
+  artifactKeys: 'artifact_keys',
+};
+const jsonColumns = new Set(['image_urls', 'cover', 'error', 'artifact_keys']);
+
+export type DeliveryPatch = Partial<Omit<Delivery, keyof DeliveryKey>> & { retryAt?: Date | null; pollAt?: Date | null };
+
+interface Row {
+  document_id: string;
+  revision: number;
+  account_id: string;
+  fingerprint: string;
+  form: DeliveryForm;
+  step: DeliveryStep;
+  state: DeliveryStateName;
+  attempt: number;
+  image_urls: Record<string, string>;
+  cover: CoverMaterials | null;
+  draft_media_id: string | null;
+  submitting_at: Date | null;
+  publish_id: string | null;
+  article_id: string | null;
+  article_url: string | null;
+  error: DeliveryError | null;
+  polls: number;
+  artifact_keys: string[];
+}
+
+const fromRow = (row: Row): Delivery => ({
+  documentId: row.document_id,
+  revision: row.revision,
+  accountId: row.account_id,
+  fingerprint: row.fingerprint,
+  form: row.form,
+  step: row.step,
+  state: row.state,
+  attempt: row.attempt,
+  imageUrls: row.image_urls,
+  cover: row.cover,
+  draftMediaId: row.draft_media_id,
+  submittingAt: row.submitting_at,
+  publishId: row.publish_id,
+  articleId: row.article_id,
+  articleUrl: row.article_url,
+  error: row.error,
+  polls: row.polls,
+  artifactKeys: row.artifact_keys,
+});
+
+const keyParams = (key: DeliveryKey) => [key.documentId, key.revision, key.accountId];
+const KEY = 'document_id = $1 and revision = $2 and account_id = $3';
+
+/** The service's PostgreSQL state: revisions received, deliveries, what each account carries, articles on WeChat. */
+export class DeliveryStore {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Runs fn holding a session advisory lock on `name`, so one instance at a time works on a delivery; false (fn not
+   * run) when another holds it. The lock goes with the connection if the process dies.
+   */
+  async whileLocked(name: string, fn: () => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        "select pg_try_advisory_lock(hashtext('newmedia-delivery'), hashtext($1)) as locked",
+        [name],
+      );
+      if (!rows[0]?.locked) return false;
+      try {
+        await fn();
+      } finally {
+        await client.query("select pg_advisory_unlock(hashtext('newmedia-delivery'), hashtext($1))", [name]);
+      }
+      return true;
+    } finally {
+      client.release();
+    }
+  }
+
+  async saveRevision(event: ContentPublished): Promise<void> {
+    await this.pool.query(
+      'insert into newmedia_revisions (document_id, revision, fingerprint, event) values ($1, $2, $3, $4) on conflict do nothing',
+      [event.revision.documentId, event.revision.revision, event.fingerprint, JSON.stringify(event)],
+    );
+  }
+
+  async revision(documentId: string, revision: number): Promise<ContentPublished | null> {
+    const found = await this.pool.query<{ event: unknown }>(
+      'select event from newmedia_revisions where document_id = $1 and revision = $2',
+      [documentId, revision],
+    );
+    return found.rows[0] ? ContentPublished.parse(found.rows[0].event) : null;
+  }
+
+  async get(key: DeliveryKey): Promise<Delivery | null> {
+    const found = await this.pool.query<Row>(`select * from newmedia_deliveries where ${KEY}`, keyParams(key));
+    return found.rows[0] ? fromRow(found.rows[0]) : null;
+  }
+
+  /** The delivery, created pending when new; `created` says which. */
+  async open(key: DeliveryKey, fingerprint: string, form: DeliveryForm): Promise<{ delivery: Delivery; created: boolean }> {
+    const inserted = await this.pool.query<Row>(
+      `insert into newmedia_deliveries (document_id, revision, account_id, fingerprint, form, step, state)
+       values ($1, $2, $3, $4, $5, 'pending', 'pending') on conflict do nothing returning *`,
+      [...keyParams(key), fingerprint, form],
+    );
+    if (inserted.rows[0]) return { delivery: fromRow(inserted.rows[0]), created: true };
+    const existing = await this.get(key);
+    if (!existing) throw new Error(`delivery ${key.documentId}/${key.revision}/${key.accountId} vanished`);
+    return { delivery: existing, created: false };
+  }
+
+  async update(key: DeliveryKey, patch: DeliveryPatch): Promise<Delivery> {
+    const sets: string[] = [];
+    const values: unknown[] = keyParams(key);
+    for (const [field, value] of Object.entries(patch)) {
+      const column = columns[field];
+      if (column === undefined || value === undefined) continue;
+      values.push(jsonColumns.has(column) && value !== null ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${values.length}`);
+    }
+    const updated = await this.pool.query<Row>(
+      `update newmedia_deliveries set ${[...sets, 'updated_at = now()'].join(', ')} where ${KEY} returning *`,
+      values,
+    );
+    if (!updated.rows[0]) throw new Error(`no delivery ${key.documentId}/${key.revision}/${key.accountId}`);
+    return fromRow(updated.rows[0]);
+  }
+
+  /** Earlier revisions' deliveries to the account that have not ended. */
+  async unfinishedBefore(key: DeliveryKey): Promise<Delivery[]> {
+    const found = await this.pool.query<Row>(
+      `select * from newmedia_deliveries where document_id = $1 and revision < $2 and account_id = $3
+       and state in ('pending', 'delivering', 'failed') order by revision`,
+      keyParams(key),
+    );
+    return found.rows.map(fromRow);
+  }
+
+  async byPublishId(accountId: string, publishId: string): Promise<Delivery | null> {
+    const found = await this.pool.query<Row>('select * from newmedia_deliveries where account_id = $1 and publish_id = $2', [
+      accountId,
+      publishId,
+    ]);
+    return found.rows[0] ? fromRow(found.rows[0]) : null;
+  }
+
+  /**
+   * Deliveries whose retry or poll is due, leased for `leaseMs` (another instance's worker skips them meanwhile):
+   * retries of pending/failed ones, and polls of submitted ones.
+   */
+  async claimDue(leaseMs: number, limit = 20): Promise<Array<{ delivery: Delivery; due: 'retry' | 'poll' }>> {
+    const claimed = await this.pool.query<Row & { due: 'retry' | 'poll' }>(
+      `with due as (
+         select document_id, revision, account_id from newmedia_deliveries
+         where (retry_at <= now() and state in ('pending', 'delivering', 'failed')) or (poll_at <= now() and step = 'submitted')
+         order by coalesce(least(retry_at, poll_at), retry_at, poll_at) limit $2 for update skip locked)
+       update newmedia_deliveries d set
+         retry_at = case when d.retry_at <= now() and d.state in ('pending', 'delivering', 'failed') then now() + $1 * interval '1 millisecond' else d.retry_at end,
+         poll_at = case when d.poll_at <= now() and d.step = 'submitted' then now() + $1 * interval '1 millisecond' else d.poll_at end
+       from due where d.document_id = due.document_id and d.revision = due.revision and d.account_id = due.account_id
+       returning d.*, case when d.step = 'submitted' then 'poll' else 'retry' end as due`,
+      [leaseMs, limit],
+    );
+    return claimed.rows.map((row) => ({ delivery: fromRow(row), due: row.due }));
+  }
+
+  async carried(documentId: string, accountId: string): Promise<CarriedDocument | null> {
+    const found = await this.pool.query<{
+      revision: number;
+      fingerprint: string;
+      status: 'live' | 'withdrawn';
+      feed_item: FeedItem | null;
+      original: CarriedDocument['original'];
+    }>(
+      'select revision, fingerprint, status, feed_item, original from newmedia_documents where document_id = $1 and account_id = $2',
+      [documentId, accountId],
+    );
+    const row = found.rows[0];
+    return row
+      ? {
+          documentId,
+          accountId,
+          revision: row.revision,
+          fingerprint: row.fingerprint,
+          status: row.status,
+          feedItem: row.feed_item,
+          original: row.original,
+        }
+      : null;
+  }
+
+  /** Accounts that carry the document live: a withdrawal reaches each of them, whatever its targeting says now. */
+  async accountsCarrying(documentId: string): Promise<string[]> {
+    const found = await this.pool.query<{ account_id: string }>(
+      "select account_id from newmedia_documents where document_id = $1 and status = 'live'",
+      [documentId],
+    );
+    return found.rows.map((row) => row.account_id);
+  }
+
+  /** Records the revision the account now carries; never lowers it (an older revision after a newer changes nothing). */
+  async carry(document: Omit<CarriedDocument, 'original'>): Promise<boolean> {
+    const written = await this.pool.query(
+      `insert into newmedia_documents (document_id, account_id, revision, fingerprint, status, feed_item)
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (document_id, account_id) do update set revision = excluded.revision, fingerprint = excluded.fingerprint,
+         status = excluded.status, feed_item = excluded.feed_item, updated_at = now()
+       where newmedia_documents.revision <= excluded.revision`,
+      [
+        document.documentId,
+        document.accountId,
+        document.revision,
+        document.fingerprint,
+        document.status,
+        document.feedItem === null ? null : JSON.stringify(document.feedItem),
+      ],
+    );
+    return (written.rowCount ?? 0) > 0;
+  }
+
+  async setOriginal(documentId: string, accountId: string, original: NonNullable<CarriedDocument['original']>): Promise<void> {
+    await this.pool.query(
+      'update newmedia_documents set original = $3 where document_id = $1 and account_id = $2 and original is null',
+      [documentId, accountId, JSON.stringify(original)],
+    );
+  }
+
+  async feedItems(accountId: string): Promise<FeedItem[]> {
+    const found = await this.pool.query<{ feed_item: FeedItem }>(
+      "select feed_item from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null",
+      [accountId],
+    );
+    return found.rows.map((row) => row.feed_item);
+  }
+
+  async addArticle(article: {
+    accountId: string;
+    articleId: string;
+    documentId: string;
+    revision: number;
+    url: string | null;
+  }): Promise<void> {
+    await this.pool.query(
+      `insert into newmedia_articles (account_id, article_id, document_id, revision, url) values ($1, $2, $3, $4, $5)
+       on conflict do nothing`,
+      [article.accountId, article.articleId, article.documentId, article.revision, article.url],
+    );
+  }
+
+  async liveArticles(documentId: string, accountId: string): Promise<Array<{ articleId: string; revision: number }>> {
+    const found = await this.pool.query<{ article_id: string; revision: number }>(
+      'select article_id, revision from newmedia_articles where document_id = $1 and account_id = $2 and not deleted order by revision',
+      [documentId, accountId],
+    );
+    return found.rows.map((row) => ({ articleId: row.article_id, revision: row.revision }));
+  }
+
+  async markArticleDeleted(accountId: string, articleId: string): Promise<void> {
+    await this.pool.query('update newmedia_articles set deleted = true where account_id = $1 and article_id = $2', [
+      accountId,
+      articleId,
+    ]);
+  }
+}

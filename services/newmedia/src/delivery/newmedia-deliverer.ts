@@ -1,0 +1,512 @@
+import { type ContentPublished, type DeliveryError, routeToAccounts } from '@tongyuan/contracts';
+import { errorCode, errorMessage, isRetryable, RefusedError, TransientError } from '@tongyuan/errors';
+import type { Logger } from '@tongyuan/logger';
+import {
+  type AccountProfile,
+  leadImageOf,
+  renderArticle,
+  renderCorrectionNotice,
+  renderCovers,
+  titleOf,
+  type WechatArticleDraft,
+} from '@tongyuan/newmedia-article';
+import { type PublishStatus, type WechatAccountApi, type WechatApiClient, WechatApiError } from '@tongyuan/wechat-api';
+import type { ConfiguredAccount } from '../accounts.js';
+import type { AccountFeeds, PreparedImage } from '../feed/account-feed.js';
+import type { Delivery, DeliveryKey, DeliveryStore } from './delivery-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import type { StatusReporter } from './status-reporter.js';
+
+export interface DelivererOptions {
+  deliveries: DeliveryStore;
+  feeds: AccountFeeds;
+  wechat: WechatApiClient;
+  accounts: readonly ConfiguredAccount[];
+  reporter: StatusReporter;
+  logger: Logger;
+  /** First poll after a submit, and the base of the polling backoff. */
+  pollMs: number;
+  /** Base delay of the background retry of a retryable failure. */
+  retryMs: number;
+  /** Automatic retries before a failure waits for the event to be delivered again. */
+  maxAttempts: number;
+  /** How long the consumer waits for an event's deliveries before it lets them finish in the background (and commits). */
+  handlingBudgetMs?: number;
+  /** A running delivery is leased this long: if its process dies, the worker resumes it afterwards. */
+  leaseMs?: number;
+  /** Deliveries running at once in this process (each holds a PostgreSQL connection for its lock). */
+  concurrency?: number;
+  /** After a submit went unanswered, how long batchget is searched for the article before an operator must decide. */
+  submitConfirmWindowMs?: number;
+  /** Called when an article goes live on WeChat (for the publish-to-live metric). */
+  onLive?: (revision: ContentPublished['revision']) => void;
+}
+
+/** A submit whose answer was lost: resubmitting could publish twice, so an operator decides (by re-publishing the event). */
+const SUBMIT_UNCONFIRMED = 'WECHAT_SUBMIT_UNCONFIRMED';
+
+const done = new Set(['delivered', 'withdrawn', 'superseded']);
+
+const codeOf = (error: unknown): string =>
+  errorCode(error)
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
+
+const keyText = (key: DeliveryKey) => `${key.documentId}/${key.revision}/${key.accountId}`;
+
+/**
+ * The use case: one content.published event → for each routed account, the WeChat article (or correction notice, or
+ * withdrawal), the account's feed and H5 page, and delivery.status. Idempotent per (document, revision, account).
+ */
+export class NewmediaDeliverer {
+  private readonly lock = new KeyedMutex();
+  private readonly accounts: Map<string, ConfiguredAccount>;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly slots: Semaphore;
+
+  constructor(private readonly options: DelivererOptions) {
+    this.accounts = new Map(options.accounts.map((account) => [account.id, account]));
+    this.slots = new Semaphore(options.concurrency ?? 4);
+  }
+
+  /** Waits for every delivery still running in the background (before the pool closes). */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work)).catch(() => {});
+    return work;
+  }
+
+  /** The consumer's entry: pending for every routed account, then each delivery runs (accounts side by side). */
+  async receive(event: ContentPublished): Promise<void> {
+    const { deliveries, reporter } = this.options;
+    const { revision, fingerprint } = event;
+    await deliveries.saveRevision(event);
+    const routed = new Set(routeToAccounts(revision, [...this.accounts.values()]).map((account) => account.id));
+    // An account that carries the document but is no longer routed to (withdrawn, no longer 主动公开, targeted
+    // elsewhere) takes it down: the withdrawal reaches every account that carries it.
+    const targets = new Set([...routed, ...(await deliveries.accountsCarrying(revision.documentId))]);
+
+    const runs: DeliveryKey[] = [];
+    for (const accountId of targets) {
+      const key = { documentId: revision.documentId, revision: revision.revision, accountId };
+      const carried = await deliveries.carried(revision.documentId, accountId);
+      if (carried !== null && carried.revision > revision.revision) continue; // an older revision changes nothing
+      const form =
+        revision.status === 'withdrawn' || !routed.has(accountId)
+          ? 'withdrawal'
+          : carried?.original
+            ? 'correction-notice'
+            : 'article';
+      let { delivery, created } = await deliveries.open(key, fingerprint, form);
+      if (done.has(delivery.state)) continue; // a replay: work done is skipped, not repeated
+      if (created) await reporter.report({ ...key, fingerprint }, 'pending', 1);
+      if (delivery.state === 'failed') {
+        // The same event again is the operator's retry; for an unconfirmed submit it is the decision to submit again.
+        delivery = await deliveries.update(key, {
+          attempt: delivery.attempt + 1,
+          state: 'pending',
+          error: null,
+          retryAt: null,
+          ...(delivery.error?.code === SUBMIT_UNCONFIRMED ? { step: 'draft-added' as const } : {}),
+        });
+        await reporter.report({ ...key, fingerprint }, 'pending', delivery.attempt);
+      }
+      runs.push(key);
+    }
+    // Commit once the deliveries are done or the budget is spent: a slow account never holds the partition for long.
+    const all = this.track(Promise.all(runs.map((key) => this.run(key))));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, this.options.handlingBudgetMs ?? 10_000)))]);
+    clearTimeout(timer);
+  }
+
+  /** The worker's retry of a failed, deferred or abandoned (lease expired) delivery. */
+  retry(key: DeliveryKey): Promise<void> {
+    return this.track(this.run(key, true));
+  }
+
+  /**
+   * One delivery from its stored step on. Serialized per (document, account): in this process by a mutex, across
+   * instances by a PostgreSQL advisory lock (a run elsewhere holds it: this one leaves the delivery to it).
+   */
+  private run(key: DeliveryKey, isRetry = false): Promise<void> {
+    return this.lock.run(`${key.documentId}/${key.accountId}`, () =>
+      this.slots.use(async () => {
+        const locked = await this.options.deliveries.whileLocked(`${key.documentId}/${key.accountId}`, async () => {
+          let delivery = await this.options.deliveries.get(key);
+          if (delivery === null || done.has(delivery.state)) return;
+          if (delivery.state === 'failed') {
+            if (!isRetry) return;
+            delivery = await this.options.deliveries.update(key, {
+              attempt: delivery.attempt + 1,
+              state: 'pending',
+              error: null,
+            });
+          }
+          // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
+          delivery = await this.options.deliveries.update(key, {
+            retryAt: new Date(Date.now() + (this.options.leaseMs ?? 120_000)),
+          });
+          try {
+            await this.advance(delivery);
+          } catch (error) {
+            await this.fail(key, error);
+          }
+        });
+        if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
+      }),
+    );
+  }
+
+  private async advance(initial: Delivery): Promise<void> {
+    const { deliveries, feeds, reporter } = this.options;
+    const key: DeliveryKey = initial;
+    let delivery = initial;
+    const event = await deliveries.revision(key.documentId, key.revision);
+    const account = this.accounts.get(key.accountId);
+    if (event === null) throw new Error(`revision ${key.documentId}/${key.revision} was never stored`);
+    if (!account?.enabled) {
+      throw new RefusedError('ACCOUNT_UNAVAILABLE', `account ${key.accountId} is not in the matrix, or disabled`);
+    }
+    const status = { ...key, fingerprint: event.fingerprint };
+
+    // An earlier revision still on its way: those not yet submitted give way; a submitted one is waited for (unless it
+    // failed for good: an unconfirmed submit waits for an operator, not for this revision).
+    for (const older of await deliveries.unfinishedBefore(key)) {
+      const inFlight = older.step === 'submitting' || older.step === 'submitted';
+      if (inFlight && (older.state !== 'failed' || older.error?.retryable === true)) {
+        await deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
+        return;
+      }
+      await deliveries.update(older, { state: 'superseded', step: 'superseded', retryAt: null, pollAt: null });
+      await reporter.report({ ...older, fingerprint: older.fingerprint }, 'superseded', older.attempt);
+    }
+
+    if (delivery.step === 'pending' && delivery.form !== 'withdrawal') {
+      // The original may have been published since the delivery was opened.
+      const carried = await deliveries.carried(key.documentId, key.accountId);
+      const form = carried?.original && carried.original.revision < key.revision ? 'correction-notice' : 'article';
+      if (form !== delivery.form) delivery = await deliveries.update(key, { form });
+    }
+
+    const profile: AccountProfile = { id: account.id, name: account.name, author: account.author };
+    const provenance = { documentId: key.documentId, revision: key.revision, fingerprint: event.fingerprint };
+    const images =
+      delivery.form === 'withdrawal' ? new Map<string, PreparedImage>() : await feeds.prepareImages(event.revision, provenance);
+    // Our own feed and H5 page first: they carry the revision whatever WeChat does.
+    const shown =
+      delivery.form === 'withdrawal' ? await feeds.withdraw(profile, event) : await feeds.show(profile, event, images);
+    if (shown === null) {
+      await deliveries.update(key, { state: 'superseded', step: 'superseded', retryAt: null });
+      await reporter.report(status, 'superseded', delivery.attempt);
+      return;
+    }
+    if (delivery.state !== 'delivering') {
+      delivery = await deliveries.update(key, { state: 'delivering', artifactKeys: shown });
+      await reporter.report(status, 'delivering', delivery.attempt, { artifactKeys: shown });
+    }
+
+    const api = this.options.wechat.forAccount({ appId: account.appId, secret: account.secret });
+    if (delivery.form === 'withdrawal') {
+      for (const article of await deliveries.liveArticles(key.documentId, key.accountId)) {
+        await api.deletePublished(article.articleId);
+        await deliveries.markArticleDeleted(key.accountId, article.articleId);
+      }
+      await deliveries.update(key, { step: 'withdrawn', state: 'withdrawn', error: null, retryAt: null });
+      await reporter.report(status, 'withdrawn', delivery.attempt, { artifactKeys: shown });
+      return;
+    }
+
+    if (delivery.step === 'pending') {
+      const imageUrls = { ...delivery.imageUrls };
+      for (const image of images.values()) {
+        if (imageUrls[image.block.key] !== undefined) continue;
+        const { url } = await api.uploadImage({
+          bytes: image.bytes,
+          fileName: image.key.replace(/^media\//, ''),
+          mediaType: image.mediaType,
+        });
+        imageUrls[image.block.key] = url;
+        delivery = await deliveries.update(key, { imageUrls }); // each upload stored before the next
+      }
+      delivery = await deliveries.update(key, { step: 'images-uploaded' });
+    }
+
+    if (delivery.step === 'images-uploaded') {
+      const lead = leadImageOf(event.revision);
+      const covers = await renderCovers({
+        title: titleOf(event.revision),
+        accountName: account.name,
+        leadImage: lead === null ? null : (images.get(lead.key)?.original ?? null),
+      });
+      const cover = await api.addMaterial('image', { bytes: covers.cover, fileName: 'cover.jpg', mediaType: 'image/jpeg' });
+      const thumb = await api.addMaterial('thumb', { bytes: covers.thumb, fileName: 'thumb.jpg', mediaType: 'image/jpeg' });
+      delivery = await deliveries.update(key, {
+        step: 'cover-uploaded',
+        cover: { coverMediaId: cover.mediaId, coverUrl: cover.url, thumbMediaId: thumb.mediaId },
+      });
+    }
+
+    if (delivery.step === 'cover-uploaded') {
+      const draft = await this.draftOf(delivery, event, profile);
+      const { mediaId } = await api.addDraft([this.wireArticle(draft, delivery)]);
+      delivery = await deliveries.update(key, { step: 'draft-added', draftMediaId: mediaId });
+    }
+
+    if (delivery.step === 'draft-added') {
+      delivery = await deliveries.update(key, { step: 'submitting', submittingAt: new Date() });
+      let publishId: string;
+      try {
+        ({ publishId } = await api.submitPublish(delivery.draftMediaId ?? ''));
+      } catch (error) {
+        // An errcode answer or an open breaker means nothing was submitted; a lost answer leaves it 'submitting'.
+        if (error instanceof WechatApiError && (error.errcode !== undefined || error.code === 'WECHAT_BREAKER_OPEN')) {
+          await this.options.deliveries.update(key, { step: 'draft-added', submittingAt: null });
+        }
+        throw error;
+      }
+      await deliveries.update(key, {
+        step: 'submitted',
+        publishId,
+        polls: 0,
+        pollAt: new Date(Date.now() + this.options.pollMs),
+        retryAt: null, // the lease ends: polling and the push take over
+      });
+      return;
+    }
+
+    if (delivery.step === 'submitting') await this.reconcileSubmit(delivery, event, profile, api);
+    // Submitted earlier (a replay, a restart): polling and the push finish it, the lease is not needed.
+    else if (delivery.step === 'submitted') await deliveries.update(key, { retryAt: null });
+  }
+
+  /** After a crash between submit and its answer being stored: published already (batchget) or an operator decides. */
+  private async reconcileSubmit(
+    delivery: Delivery,
+    event: ContentPublished,
+    profile: AccountProfile,
+    api: WechatAccountApi,
+  ): Promise<void> {
+    const draft = await this.draftOf(delivery, event, profile);
+    const since = (delivery.submittingAt?.getTime() ?? 0) / 1000 - 60;
+    const found = (await api.listPublished(0, 20)).find(
+      (published) =>
+        published.updateTime >= since &&
+        published.items[0]?.title === draft.title &&
+        published.items[0]?.content_source_url === draft.contentSourceUrl,
+    );
+    // A job still publishing is not listed yet: look again later, until the window closes.
+    if (
+      found === undefined &&
+      Date.now() - (delivery.submittingAt?.getTime() ?? 0) < (this.options.submitConfirmWindowMs ?? 15 * 60_000)
+    ) {
+      throw new TransientError(
+        'freepublish/submit went unanswered; the article is not among the published yet, looking again later',
+        {
+          code: 'WECHAT_SUBMIT_UNANSWERED',
+        },
+      );
+    }
+    if (found === undefined) {
+      throw new RefusedError(
+        SUBMIT_UNCONFIRMED,
+        'freepublish/submit may have been accepted but its answer was lost, and the article is not among the published; not submitting again (it could publish twice): check the account, then re-publish the event to submit',
+      );
+    }
+    await this.published(delivery, event, { articleId: found.articleId, url: found.items[0]?.url ?? null });
+  }
+
+  private async draftOf(delivery: Delivery, event: ContentPublished, account: AccountProfile): Promise<WechatArticleDraft> {
+    const { revision, fingerprint } = event;
+    const portalUrl = this.options.feeds.portalUrl(revision.documentId);
+    const imageUrls = new Map(Object.entries(delivery.imageUrls));
+    if (delivery.form === 'correction-notice') {
+      const carried = await this.options.deliveries.carried(revision.documentId, delivery.accountId);
+      const original = carried?.original;
+      if (!original) throw new Error(`no original article of ${revision.documentId} on ${delivery.accountId} to correct`);
+      return renderCorrectionNotice({ revision, fingerprint, account, portalUrl, original, imageUrls });
+    }
+    return renderArticle({ revision, fingerprint, account, portalUrl, imageUrls });
+  }
+
+  private wireArticle(draft: WechatArticleDraft, delivery: Delivery) {
+    return {
+      article_type: 'news' as const,
+      title: draft.title,
+      author: draft.author,
+      digest: draft.digest,
+      content: draft.content,
+      content_source_url: draft.contentSourceUrl,
+      thumb_media_id: delivery.cover?.coverMediaId ?? '',
+      // Comments on government releases are handled through the 留言 channels, not under the article.
+      need_open_comment: 0 as const,
+      only_fans_can_comment: 0 as const,
+    };
+  }
+
+  /** The worker's poll of a submitted delivery: freepublish/get, with backoff while it is still publishing. */
+  async poll(key: DeliveryKey): Promise<void> {
+    const delivery = await this.options.deliveries.get(key);
+    const account = this.accounts.get(key.accountId);
+    if (delivery?.step !== 'submitted' || delivery.publishId === null || !account) return;
+    const api = this.options.wechat.forAccount({ appId: account.appId, secret: account.secret });
+    let status: PublishStatus;
+    try {
+      status = await api.getPublishStatus(delivery.publishId);
+    } catch (error) {
+      if (!isRetryable(error)) {
+        await this.options.deliveries.update(key, { pollAt: null });
+        return this.fail(key, error);
+      }
+      await this.options.deliveries.update(key, { pollAt: this.nextPoll(delivery.polls), polls: delivery.polls + 1 });
+      return;
+    }
+    await this.finish(key.accountId, status);
+  }
+
+  /** A publish job's result, from polling or from the PUBLISHJOBFINISH push: the same completion either way. */
+  finish(accountId: string, status: PublishStatus): Promise<void> {
+    return (async () => {
+      const found = await this.options.deliveries.byPublishId(accountId, status.publishId);
+      if (found === null) return;
+      await this.lock.run(`${found.documentId}/${found.accountId}`, () =>
+        this.slots.use(() =>
+          this.options.deliveries.whileLocked(`${found.documentId}/${found.accountId}`, async () => {
+            const delivery = await this.options.deliveries.get(found);
+            if (delivery?.step !== 'submitted') return; // completed already (the push and a poll can both arrive)
+            if (status.status === 1) {
+              await this.options.deliveries.update(delivery, {
+                pollAt: this.nextPoll(delivery.polls),
+                polls: delivery.polls + 1,
+              });
+              return;
+            }
+            const event = await this.options.deliveries.revision(delivery.documentId, delivery.revision);
+            if (event === null) return;
+            if (status.status === 0) {
+              await this.published(delivery, event, { articleId: status.articleId ?? '', url: status.articleUrls[0] ?? null });
+              return;
+            }
+            // 3 (routine failure) may pass on another try; 2, 4, 5, 6 wait for an operator. Either way the draft is submitted again.
+            const retryable = status.status === 3;
+            await this.options.deliveries.update(delivery, { pollAt: null, step: 'draft-added', publishId: null });
+            await this.fail(delivery, {
+              code: `WECHAT_PUBLISH_STATUS_${status.status}`,
+              message: `freepublish job ${status.publishId} ended with publish_status ${status.status}${status.failIdx.length > 0 ? ` (articles ${status.failIdx.join(', ')})` : ''}`,
+              retryable,
+            });
+          }),
+        ),
+      );
+    })();
+  }
+
+  private async published(
+    delivery: Delivery,
+    event: ContentPublished,
+    article: { articleId: string; url: string | null },
+  ): Promise<void> {
+    const { deliveries, feeds, reporter } = this.options;
+    const account = this.accounts.get(delivery.accountId);
+    const draft = account
+      ? await this.draftOf(delivery, event, { id: account.id, name: account.name, author: account.author })
+      : null;
+    const recordKey = await feeds.writeRecord(delivery.accountId, event, {
+      document_id: delivery.documentId,
+      revision: delivery.revision,
+      fingerprint: event.fingerprint,
+      account_id: delivery.accountId,
+      app_id: account?.appId ?? null,
+      form: draft?.form ?? delivery.form,
+      title: draft?.title ?? null,
+      author: draft?.author ?? null,
+      digest: draft?.digest ?? null,
+      content: draft?.content ?? null,
+      content_source_url: draft?.contentSourceUrl ?? null,
+      media_ids: {
+        thumb_media_id: delivery.cover?.coverMediaId ?? null,
+        cover_url: delivery.cover?.coverUrl ?? null,
+        square_thumb_media_id: delivery.cover?.thumbMediaId ?? null,
+        images: delivery.imageUrls,
+      },
+      draft_media_id: delivery.draftMediaId,
+      publish_id: delivery.publishId,
+      article_id: article.articleId,
+      article_url: article.url,
+    });
+    await deliveries.addArticle({ ...delivery, articleId: article.articleId, url: article.url });
+    if (delivery.form === 'article') {
+      await deliveries.setOriginal(delivery.documentId, delivery.accountId, {
+        title: event.revision.title,
+        url: article.url,
+        revision: delivery.revision,
+        articleId: article.articleId,
+      });
+    }
+    const artifactKeys = [...delivery.artifactKeys, recordKey];
+    await deliveries.update(delivery, {
+      step: 'published',
+      state: 'delivered',
+      articleId: article.articleId,
+      articleUrl: article.url,
+      error: null,
+      pollAt: null,
+      retryAt: null,
+      artifactKeys,
+    });
+    await reporter.report({ ...delivery, fingerprint: event.fingerprint }, 'delivered', delivery.attempt, { artifactKeys });
+    this.options.onLive?.(event.revision);
+    this.options.logger.info({ delivery: keyText(delivery), articleId: article.articleId }, 'article published');
+  }
+
+  /** Failed, with the reason on delivery.status; a retryable failure is retried in the background, the partition moves on. */
+  private async fail(key: DeliveryKey, error: unknown): Promise<void> {
+    const delivery = await this.options.deliveries.get(key);
+    if (delivery === null) return;
+    const reason: DeliveryError =
+      typeof error === 'object' && error !== null && 'retryable' in error && !(error instanceof Error)
+        ? (error as DeliveryError)
+        : { code: codeOf(error), message: errorMessage(error).slice(0, 2000) || 'failed', retryable: isRetryable(error) };
+    const again = reason.retryable && delivery.attempt < this.options.maxAttempts;
+    const retryAt = again ? new Date(Date.now() + Math.min(3_600_000, this.options.retryMs * 2 ** (delivery.attempt - 1))) : null;
+    await this.options.deliveries.update(key, { state: 'failed', error: reason, retryAt });
+    await this.options.reporter.report({ ...key, fingerprint: delivery.fingerprint }, 'failed', delivery.attempt, {
+      error: reason,
+      artifactKeys: delivery.artifactKeys,
+    });
+    this.options.logger.warn(
+      { delivery: keyText(key), code: reason.code, retryable: reason.retryable, retryAt },
+      'delivery failed',
+    );
+  }
+
+  private nextPoll(polls: number): Date {
+    return new Date(Date.now() + Math.min(60_000, this.options.pollMs * 1.5 ** polls));
+  }
+}
+
+/** At most n tasks at once. */
+class Semaphore {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async use<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
