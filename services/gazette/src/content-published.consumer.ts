@@ -1,0 +1,55 @@
+import type { KafkaBus, Subscription } from '@tongyuan/bus';
+import { topics } from '@tongyuan/contracts';
+import { errorCode, errorMessage, isRetryable } from '@tongyuan/errors';
+import type { Logger } from '@tongyuan/logger';
+import type { CandidateFiling } from './candidates/candidate-filing.js';
+import type { DeliveryReporter } from './delivery/delivery-reporter.js';
+import { releaseMonthOf } from './issues/issue-calendar.js';
+
+/** content.published → candidates of the open issue (or errata), reporting each step on delivery.status. */
+export const consumeContentPublished = (
+  bus: KafkaBus,
+  filing: CandidateFiling,
+  report: DeliveryReporter,
+  options: { groupId: string; logger: Logger },
+): Promise<Subscription> =>
+  bus.subscribe(topics.contentPublished, {
+    groupId: options.groupId,
+    handler: async (event, context) => {
+      const { documentId, revision } = event.revision;
+      try {
+        const outcome = await filing.apply(event);
+        if (outcome.kind === 'skipped') {
+          options.logger.debug({ documentId, revision, reason: outcome.reason }, 'revision skipped');
+          // A retry after the state committed but its report failed: report now. A plain replay reports nothing twice.
+          if (context.attempt > 1 && outcome.steps) await report(outcome.steps, context.attempt);
+          return;
+        }
+        options.logger.info({ documentId, revision, outcome: outcome.kind, issueId: outcome.issueId }, 'revision filed');
+        await report(outcome.steps, context.attempt);
+      } catch (error) {
+        const code =
+          errorCode(error)
+            .toUpperCase()
+            .replace(/[^A-Z0-9_]/g, '_')
+            .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
+        // The issue is not known when filing failed: the release month stands in as the target.
+        await bus
+          .publish(topics.deliveryStatus, {
+            version: 'v1',
+            documentId,
+            revision,
+            fingerprint: event.fingerprint,
+            channel: 'gazette',
+            target: releaseMonthOf(event.revision.publishedAt),
+            state: 'failed',
+            attempt: context.attempt,
+            error: { code, message: errorMessage(error), retryable: isRetryable(error) },
+            artifactKeys: [],
+            occurredAt: new Date().toISOString(),
+          })
+          .catch(() => {});
+        throw error;
+      }
+    },
+  });
