@@ -1,5 +1,7 @@
 # One image for every service; SERVICE picks which one runs. Sources run through tsx, as in development and tests.
 FROM node:20-bookworm-slim
+# The gazette sets its PDFs in Noto CJK and reads imported ones with pdftotext; new-media covers are drawn in Noto CJK too.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages ./packages

@@ -175,6 +175,8 @@ export class Pipeline {
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
+    // Consumer groups are named per namespace too: groups shared across topic prefixes get each other's partitions.
+    const group = (name: string) => (this.options.namespace ? `${name}-${this.options.namespace}` : name);
     const own: Record<ServiceName, Record<string, string>> = {
       'wechat-fake': {},
       editorial: { DATABASE_URL: database('editorial'), API_USERS_FILE: this.usersFile },
@@ -183,10 +185,36 @@ export class Pipeline {
         PORTAL_BUCKET: this.bucket('tongyuan-portal'),
         ASSETS_BUCKET: this.bucket('tongyuan-assets'),
         SITE_BASE_URL: this.url('portal'),
+        PORTAL_GROUP_ID: group('portal-main'),
       },
-      newmedia: {},
-      gazette: {},
-      ops: {},
+      newmedia: {
+        DATABASE_URL: database('newmedia'),
+        NEWMEDIA_BUCKET: this.bucket('tongyuan-newmedia'),
+        ASSETS_BUCKET: this.bucket('tongyuan-assets'),
+        PORTAL_BASE_URL: this.url('portal'),
+        NEWMEDIA_BASE_URL: this.url('newmedia'),
+        WECHAT_API_BASE_URL: this.url('wechat-fake'),
+        ACCOUNT_SECRETS_FILE: join(repoRoot, 'services', 'newmedia', 'account-secrets.sample.json'),
+        WECHAT_PUSH_TOKEN: 'demo-push-token',
+        NEWMEDIA_GROUP_ID: group('newmedia'),
+      },
+      gazette: {
+        DATABASE_URL: database('gazette'),
+        GAZETTE_BUCKET: this.bucket('tongyuan-gazette'),
+        PORTAL_BASE_URL: this.url('portal'),
+        API_USERS_FILE: this.usersFile,
+        GAZETTE_GROUP_ID: group('gazette'),
+      },
+      ops: {
+        DATABASE_URL: database('ops'),
+        API_USERS_FILE: this.usersFile,
+        PORTAL_BUCKET: this.bucket('tongyuan-portal'),
+        NEWMEDIA_BUCKET: this.bucket('tongyuan-newmedia'),
+        GAZETTE_BUCKET: this.bucket('tongyuan-gazette'),
+        WECHAT_API_BASE_URL: this.url('wechat-fake'),
+        ACCOUNT_SECRETS_FILE: join(repoRoot, 'services', 'newmedia', 'account-secrets.sample.json'),
+        OPS_GROUP_ID: group('ops'),
+      },
     };
     const wechatFake = name === 'wechat-fake' ? {} : shared;
     return { ...wechatFake, ...own[name], ...this.options.extraEnv?.[name] };

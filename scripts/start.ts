@@ -39,12 +39,18 @@ const publishOnce = async (editorialUrl: string, tokens: Record<string, string>)
   return Object.values(after);
 };
 
+/** The accounts of the sample matrix, for their feed URLs. */
+const accountIds = async (): Promise<string[]> => {
+  const matrix = JSON.parse(await readFile(join(repoRoot, 'services', 'newmedia', 'accounts.sample.json'), 'utf8'));
+  return (matrix.accounts as Array<{ id: string; enabled: boolean }>).filter((a) => a.enabled).map((a) => a.id);
+};
+
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   console.log('starting Kafka, S3 and PostgreSQL on loopback…');
   const endpoints = await infraUp();
   const { users, tokens } = await ensureDemoUsers();
-  const pipeline = new Pipeline({ endpoints, users, workDir: local, only: ['editorial', 'portal'] });
+  const pipeline = new Pipeline({ endpoints, users, workDir: local });
   const stop = () => void pipeline.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -54,19 +60,21 @@ const main = async () => {
   }
   const published = await publishOnce(pipeline.url('editorial'), tokens);
 
+  const accounts = await accountIds();
   console.log(`
 tongyuan is running (${published.length} sample documents published to content.published).
 
   editors' API      ${pipeline.url('editorial')}/v1/documents      (OpenAPI: ${pipeline.url('editorial')}/v1/openapi.json)
   portal            ${pipeline.url('portal')}/   (search: ${pipeline.url('portal')}/search?q=政务公开)
-  feed              not built yet (issue 5)
-  gazette           not built yet (issue 6)
-  ops console       not built yet (issue 7)
+  feeds             ${accounts.map((id) => `${pipeline.url('newmedia')}/accounts/${id}/feed.json`).join('\n                    ')}
+  WeChat (fake)     ${pipeline.url('wechat-fake')}/_fake/stats   (what the accounts received)
+  gazette           ${pipeline.url('gazette')}/archive/   (archivists' desk: ${pipeline.url('gazette')}/desk, search: ${pipeline.url('gazette')}/search)
+  ops console       ${pipeline.url('ops')}/
 
   Kafka             ${endpoints.KAFKA_BROKERS}   (kcat -b ${endpoints.KAFKA_BROKERS} -C -t content.published -e)
   S3                ${endpoints.S3_ENDPOINT}   (access key local-access-key)
   PostgreSQL        ${endpoints.DATABASE_URL}
-  demo API tokens   .local/secrets/tokens.json (staff id → bearer token)
+  demo API tokens   .local/secrets/tokens.json (staff id → bearer token; the desk and console log in with them)
   logs              .local/logs/
 
 Ctrl-C stops the services; npm run infra:down stops Kafka and S3.`);

@@ -9,7 +9,7 @@ const report = await runChaos({
   killsPerService: number('CHAOS_KILLS', 4),
   s3OutageMs: number('CHAOS_S3_OUTAGE_S', 30) * 1_000,
   concurrency: number('CHAOS_CONCURRENCY', 8),
-  services: ['editorial', 'portal'],
+  services: ['wechat-fake', 'editorial', 'portal', 'newmedia', 'gazette'],
   log: (line) => console.log(line),
 });
 console.log(`\n| released | corrected | not live after recovery | recovery (s) |\n|---|---|---|---|`);

@@ -1,7 +1,7 @@
 // A stream of releases and corrections through the editors' API while services are SIGKILLed, the broker restarts,
 // the S3 server is unreachable for a while and PostgreSQL restarts; then what every carrier shows once it recovers.
 // The servers are private to the run (own ports, own data), so the outages touch nothing else on the machine.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueTokens } from '@tongyuan/http';
@@ -37,6 +37,10 @@ export interface ChaosReport {
   events: string[];
   /** Documents whose latest revision is not live on the portal after recovery. */
   portalMissing: string[];
+  /** What the accounts' feeds and the fake WeChat server hold after recovery. */
+  newmedia: NewmediaOutcome;
+  /** The gazette's candidates for the open issues after recovery. */
+  gazette: { missing: string[]; stale: string[]; candidates: number };
   /** Services that exited on their own (they were restarted): none should. */
   crashes: Pipeline['crashes'];
   recoveryMs: number;
@@ -83,18 +87,24 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     ports: Object.fromEntries(await Promise.all(options.services.map(async (name) => [name, await freeServerPort()] as const))),
     only: options.services,
     logLevel: process.env.CHAOS_SERVICE_LOG_LEVEL ?? 'warn',
+    extraEnv: {
+      newmedia: { WECHAT_PUBLISH_POLL_MS: '300', NEWMEDIA_RETRY_MS: '2000' },
+      'wechat-fake': { FAKE_WECHAT_PUBLISH_DELAY_MS: '500' },
+    },
   });
   try {
     await pipeline.start();
     note(`services up: ${options.services.join(', ')}`);
     const client = new EditorialClient(pipeline.url('editorial'), tokens, 300_000);
-    const samples = (await readSamples(new URL('../../samples/documents/', import.meta.url).pathname)).filter(
-      (sample) => !sample.raw.interprets && !sample.raw.requires_interpretation,
-    );
+    // Interpretations need their policy in the same release; the policy itself is varied as a plain 规范性文件.
+    const samples = (await readSamples(new URL('../../samples/documents/', import.meta.url).pathname))
+      .filter((sample) => !sample.raw.interprets)
+      .map((sample) => ({ ...sample, raw: { ...sample.raw, requires_interpretation: false } }));
 
     // The stream: new releases, with a correction of an earlier document every third step, `concurrency` at a time. It runs
     // until the faults are over and at least `documents` releases and `corrections` corrections are done.
     const latest = new Map<string, Released>();
+    const kinds = new Map<string, string>();
     const corrected = new Set<string>();
     let steps = 0;
     let done = 0;
@@ -118,6 +128,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
             if (!sample) throw new Error('no samples to vary');
             const released = await client.release(variantOf(sample.raw, step));
             latest.set(released.documentId, released);
+            kinds.set(released.documentId, sample.raw.kind);
           }
           done++;
           if (options.stepPauseMs) await sleep(options.stepPauseMs);
@@ -134,7 +145,8 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     // Each fault fires when the stream has done a random share of its planned work; the stream outlasts the last one.
     const total = options.documents + options.corrections;
     const at = () => Math.floor((0.05 + 0.9 * Math.random()) * total);
-    for (const name of options.services) {
+    // The fake WeChat API stands for WeChat itself: it is not ours to kill.
+    for (const name of options.services.filter((service) => service !== 'wechat-fake')) {
       for (let k = 0; k < options.killsPerService; k++) {
         faults.push({
           at: at(),
@@ -213,10 +225,32 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       { what: 'every latest revision live on the portal', timeoutMs: 180_000, intervalMs: 1_000 },
     ).catch(() => undefined);
     note(`recovered: ${released.length - portalMissing.size}/${released.length} latest revisions live on the portal`);
-    if (portalMissing.size > 0) for (const line of await diagnose(kafka.url, postgres.url)) note(line);
+    const newmedia = options.services.includes('newmedia')
+      ? await newmediaOutcome(pipeline, released)
+      : { missing: [], stale: [], duplicateDrafts: [], duplicateSubmits: [], drafts: 0 };
+    if (options.services.includes('newmedia')) {
+      note(
+        `new media: ${newmedia.drafts} drafts; ${newmedia.missing.length} documents in no feed, ${newmedia.stale.length} stale feed items, ${newmedia.duplicateDrafts.length} duplicate drafts, ${newmedia.duplicateSubmits.length} duplicate submits`,
+      );
+    }
+    const gazette = options.services.includes('gazette')
+      ? await gazetteOutcome(
+          pipeline,
+          tokens[staff.archivist.id] ?? '',
+          released.filter((revision) => ['规章', '规范性文件'].includes(kinds.get(revision.documentId) ?? '')),
+        )
+      : { missing: [], stale: [], candidates: 0 };
+    if (options.services.includes('gazette')) {
+      note(`gazette: ${gazette.candidates} candidates; ${gazette.missing.length} missing, ${gazette.stale.length} stale`);
+    }
+    if (portalMissing.size + newmedia.missing.length + newmedia.stale.length + gazette.missing.length > 0) {
+      for (const line of await diagnose(kafka.url, postgres.url)) note(line);
+    }
     return {
       released,
       events,
+      newmedia,
+      gazette,
       portalMissing: [...portalMissing],
       crashes: [...pipeline.crashes],
       recoveryMs: Date.now() - recoveryStart,
@@ -266,4 +300,107 @@ const diagnose = async (brokers: string, databaseUrl: string): Promise<string[]>
     await client.end().catch(() => {});
   }
   return lines;
+};
+
+export interface NewmediaOutcome {
+  /** Released documents in no account's feed. */
+  missing: string[];
+  /** Feed items not at their document's latest revision: "<account> <document>". */
+  stale: string[];
+  /** The same article content added as a draft twice to one account: "<appId> <title>". */
+  duplicateDrafts: string[];
+  /** One draft submitted for publication twice: "<appId> <mediaId>". */
+  duplicateSubmits: string[];
+  drafts: number;
+}
+
+interface FeedItem {
+  _tongyuan: { document_id: string; revision: number; fingerprint: string };
+}
+
+interface FakeStats {
+  drafts: Array<{ appId: string; mediaId: string; articles: Array<{ title: string; contentSha256: string }> }>;
+  jobs: Array<{ appId: string; mediaId: string; status: number }>;
+}
+
+const accountsFile = new URL('../../services/newmedia/accounts.sample.json', import.meta.url).pathname;
+
+/** Waits until every account's feed is at the latest revisions, then reads the fake WeChat server's ledger of calls. */
+const newmediaOutcome = async (pipeline: Pipeline, released: readonly Released[]): Promise<NewmediaOutcome> => {
+  const { accounts } = JSON.parse(await readFile(accountsFile, 'utf8')) as { accounts: Array<{ id: string }> };
+  const latest = new Map(released.map((revision) => [revision.documentId, revision.fingerprint]));
+  let missing: string[] = [];
+  let stale: string[] = [];
+  await waitFor(
+    async () => {
+      const carried = new Set<string>();
+      stale = [];
+      for (const account of accounts) {
+        const response = await fetch(`${pipeline.url('newmedia')}/accounts/${account.id}/feed.json`);
+        const items = response.ok ? ((await response.json()) as { items: FeedItem[] }).items : [];
+        for (const item of items) {
+          carried.add(item._tongyuan.document_id);
+          if (latest.get(item._tongyuan.document_id) !== item._tongyuan.fingerprint)
+            stale.push(`${account.id} ${item._tongyuan.document_id}`);
+        }
+      }
+      missing = [...latest.keys()].filter((documentId) => !carried.has(documentId));
+      return missing.length === 0 && stale.length === 0;
+    },
+    { what: 'every feed at the latest revisions', timeoutMs: 300_000, intervalMs: 2_000 },
+  ).catch(() => undefined);
+  const stats = (await (await fetch(`${pipeline.url('wechat-fake')}/_fake/stats`)).json()) as FakeStats;
+  const seen = new Set<string>();
+  const duplicateDrafts: string[] = [];
+  for (const draft of stats.drafts) {
+    for (const article of draft.articles) {
+      const key = `${draft.appId} ${article.contentSha256}`;
+      if (seen.has(key)) duplicateDrafts.push(`${draft.appId} ${article.title}`);
+      seen.add(key);
+    }
+  }
+  const submitted = new Set<string>();
+  const duplicateSubmits: string[] = [];
+  for (const job of stats.jobs) {
+    const key = `${job.appId} ${job.mediaId}`;
+    if (submitted.has(key)) duplicateSubmits.push(key);
+    submitted.add(key);
+  }
+  return { missing, stale, duplicateDrafts, duplicateSubmits, drafts: stats.drafts.length };
+};
+
+/** Waits until every released gazette-kind revision is a candidate of an open issue at its latest fingerprint. */
+const gazetteOutcome = async (pipeline: Pipeline, archivistToken: string, expected: readonly Released[]) => {
+  let missing: string[] = [];
+  let stale: string[] = [];
+  let candidates = 0;
+  await waitFor(
+    async () => {
+      const response = await fetch(`${pipeline.url('gazette')}/v1/issues`, {
+        headers: { authorization: `Bearer ${archivistToken}` },
+      });
+      const issues = response.ok ? ((await response.json()) as Array<{ issueId: string; state: string }>) : [];
+      const filed = new Map<string, string>();
+      for (const issue of issues) {
+        const detail = await fetch(`${pipeline.url('gazette')}/v1/issues/${issue.issueId}`, {
+          headers: { authorization: `Bearer ${archivistToken}` },
+        });
+        if (!detail.ok) continue;
+        const body = (await detail.json()) as {
+          sections: Array<{ candidates: Array<{ documentId: string; fingerprint: string }> }>;
+        };
+        for (const candidate of body.sections.flatMap((section) => section.candidates)) {
+          filed.set(candidate.documentId, candidate.fingerprint);
+        }
+      }
+      candidates = filed.size;
+      missing = expected.filter((revision) => !filed.has(revision.documentId)).map((revision) => revision.documentId);
+      stale = expected
+        .filter((revision) => filed.has(revision.documentId) && filed.get(revision.documentId) !== revision.fingerprint)
+        .map((revision) => revision.documentId);
+      return missing.length === 0 && stale.length === 0;
+    },
+    { what: 'every gazette-kind revision a candidate', timeoutMs: 180_000, intervalMs: 2_000 },
+  ).catch(() => undefined);
+  return { missing, stale, candidates };
 };

@@ -21,8 +21,8 @@ describe.runIf(javaAvailable)('chaos: crashes and outages during a stream of rel
       killsPerService: 2,
       s3OutageMs: 30_000,
       concurrency: 2,
-      stepPauseMs: 250,
-      services: ['editorial', 'portal'],
+      stepPauseMs: 600,
+      services: ['wechat-fake', 'editorial', 'portal', 'newmedia', 'gazette'],
       log: process.env.CHAOS_LOG ? (line) => console.log(line) : undefined,
     });
     expect(report.released.length).toBeGreaterThanOrEqual(60);
@@ -31,5 +31,11 @@ describe.runIf(javaAvailable)('chaos: crashes and outages during a stream of rel
     // would. What matters is below: nothing accepted is lost.
     for (const crash of report.crashes) console.warn(`chaos: ${crash.service} exited on its own (${crash.code ?? crash.signal})`);
     expect(report.portalMissing, report.events.join('\n')).toEqual([]);
+    expect(report.newmedia.missing, 'documents in no account feed').toEqual([]);
+    expect(report.newmedia.stale, 'feed items behind the latest revision').toEqual([]);
+    expect(report.newmedia.duplicateDrafts, 'articles added to WeChat twice').toEqual([]);
+    expect(report.newmedia.duplicateSubmits, 'drafts submitted twice').toEqual([]);
+    expect(report.gazette.missing, '规范性文件 not filed for the gazette').toEqual([]);
+    expect(report.gazette.stale, 'gazette candidates behind the latest revision').toEqual([]);
   });
 });

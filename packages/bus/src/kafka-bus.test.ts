@@ -1,5 +1,5 @@
 import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
-import { InvalidInputError, TransientError } from '@tongyuan/errors';
+import { InvalidInputError, TransientError, UnavailableError } from '@tongyuan/errors';
 import { readTopic, integrationTest as test, uniqueName, waitFor } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
@@ -144,6 +144,28 @@ describe('KafkaBus against the real broker', () => {
     await waitFor(() => attempts.length === 3, { what: 'three attempts' });
     await subscription.stop();
     expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  test('an outage lasting past the retry budget is waited out, not dead-lettered', async ({ bus, servers }) => {
+    const topic = greetingTopic(); // maxAttempts 3
+    await bus.ensureTopics([topic]);
+    const attempts: number[] = [];
+    const subscription = await bus.subscribe(topic, {
+      groupId: uniqueName('group'),
+      handler: async (value, context) => {
+        attempts.push(context.attempt);
+        if (value.id === 'o' && context.attempt < 8)
+          throw new UnavailableError('store unreachable', { code: 'store_unavailable' });
+      },
+    });
+    await bus.publish(topic, { id: 'o', text: 'after the outage' });
+    await bus.publish(topic, { id: 'n', text: 'next' });
+    await waitFor(() => attempts.length === 9, { what: 'eight attempts at the first message, then the next one' });
+    await subscription.stop();
+    expect(attempts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 1]);
+    expect(await readTopic(servers.kafkaBrokers, topic.deadLetterTopic, { count: 1, timeoutMs: 2_000 }).catch(() => [])).toEqual(
+      [],
+    );
   });
 
   test('offsets are committed after handling: a restarted consumer in the same group does not see handled messages again', async ({

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { cloudEventRecord, describeZodIssues, type TopicSpec } from '@tongyuan/contracts';
-import { errorCode, errorMessage, InvalidInputError, isRetryable } from '@tongyuan/errors';
+import { errorCode, errorMessage, InvalidInputError, isOutage, isRetryable } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
 import { childTraceContext, formatTraceparent, parseTraceparent, type TraceContext } from '@tongyuan/observability';
-import { type Admin, type IHeaders, Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, type IHeaders, Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { backoffDelay, sleep } from './backoff.js';
 import { deadLetterHeaders, headersAsText } from './dead-letter.js';
@@ -159,17 +159,69 @@ export class KafkaBus {
   }
 
   async subscribe<S extends z.ZodType>(spec: TopicSpec<S>, options: SubscribeOptions<S>): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topicName(spec.name), fromBeginning: options.fromBeginning ?? true });
     const stopping = new AbortController();
     const log = this.options.logger.child({ topic: spec.name, groupId: options.groupId });
+    let consumer = await this.runConsumer(spec, options, stopping.signal, log);
+    const restartAfterCrash = (crashed: Consumer) =>
+      crashed.on(crashed.events.CRASH, ({ payload }) => {
+        if (payload.restart || stopping.signal.aborted) return;
+        // kafkajs gives up on errors it deems fatal (e.g. "the coordinator is not aware of this member" after a broker
+        // restart) and leaves the process alive but deaf. A consumer is never given up on: a new one rejoins the group.
+        log.error({ err: errorMessage(payload.error) }, 'consumer crashed for good; starting a new one');
+        void (async () => {
+          for (let attempt = 1; !stopping.signal.aborted; attempt++) {
+            await sleep(Math.min(10_000, 500 * attempt), stopping.signal);
+            if (stopping.signal.aborted) return;
+            try {
+              consumer = await this.runConsumer(spec, options, stopping.signal, log);
+              restartAfterCrash(consumer);
+              return;
+            } catch (error) {
+              log.error({ err: errorMessage(error), attempt }, 'consumer could not start; trying again');
+            }
+          }
+        })();
+      });
+    restartAfterCrash(consumer);
+
+    const subscription: Subscription = {
+      stop: async () => {
+        stopping.abort();
+        await consumer.disconnect();
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** One consumer of the group, running: joined, subscribed, handling and committing message by message. */
+  private async runConsumer<S extends z.ZodType>(
+    spec: TopicSpec<S>,
+    options: SubscribeOptions<S>,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // A crashed member holds its partitions until its session expires: 10 s, not kafkajs's 30 s, before another takes over.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.topicName(spec.name), fromBeginning: options.fromBeginning ?? true });
+    } catch (error) {
+      await consumer.disconnect().catch(() => {});
+      throw error;
+    }
 
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         // Once stopping, nothing more is handled or committed: a later commit would silently skip the message left unhandled.
-        if (stopping.signal.aborted) throw new StoppingError();
+        if (signal.aborted) throw new StoppingError();
         const started = performance.now();
         const received = headersAsText(message.headers);
         const trace = childTraceContext(parseTraceparent(received[TRACEPARENT]));
@@ -183,7 +235,7 @@ export class KafkaBus {
           partition,
           message,
           heartbeat,
-          signal: stopping.signal,
+          signal: signal,
           trace,
           log: messageLog,
           onRetry: () => this.options.metrics?.messageHandled(spec.name, 'retried', 0),
@@ -203,16 +255,7 @@ export class KafkaBus {
         await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },
     });
-
-    const subscription: Subscription = {
-      stop: async () => {
-        stopping.abort();
-        await consumer.disconnect();
-        this.subscriptions.delete(subscription);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return consumer;
   }
 
   /** Graceful shutdown: consumers finish the message in hand and leave their groups, then the producer flushes. */
@@ -314,9 +357,14 @@ const handleOne = async <S extends z.ZodType>(
       return { kind: 'handled' };
     } catch (error) {
       const retryable = isRetryable(error);
-      if (!retryable || context.attempt >= spec.retry.maxAttempts) {
+      // An outage is no fault of the message: it waits (the partition with it, lag shows it) until the dependency is back.
+      const outage = isOutage(error);
+      if (!retryable || (!outage && context.attempt >= spec.retry.maxAttempts)) {
         const prefix = retryable ? `gave up after ${context.attempt} attempts: ` : '';
         return { kind: 'dead-letter', code: errorCode(error), reason: prefix + errorMessage(error), attempts: context.attempt };
+      }
+      if (outage && context.attempt >= spec.retry.maxAttempts) {
+        input.log.error({ attempt: context.attempt, code: errorCode(error), err: errorMessage(error) }, 'waiting out an outage');
       }
       input.onRetry();
       await sleep(backoffDelay(spec.retry, context.attempt), input.signal);

@@ -82,7 +82,7 @@ export const asyncApiDocument = (): Record<string, unknown> => {
     channels[`${id}DeadLetter`] = {
       address: topic.deadLetterTopic,
       title: topic.deadLetterTopic,
-      description: `Messages of ${topic.name} that could not be handled after ${topic.retry.maxAttempts} attempts, or not at all, with the reason in headers.`,
+      description: `Messages of ${topic.name} that could not be handled (bad bytes, wrong shape or key, a failed check, a refusal, or a retryable failure after ${topic.retry.maxAttempts} attempts), with the reason in headers. An outage of a dependency never sends a message here: it waits.`,
       messages: { [id]: messageRef },
       bindings: { kafka: { topic: topic.deadLetterTopic, bindingVersion: KAFKA_BINDING_VERSION } },
     };
@@ -96,7 +96,7 @@ export const asyncApiDocument = (): Record<string, unknown> => {
       action: 'receive',
       channel: { $ref: `#/channels/${id}` },
       messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
-      summary: `Consume ${topic.name}; retry ${topic.retry.maxAttempts} times with backoff ${topic.retry.initialDelayMs}–${topic.retry.maxDelayMs} ms, then ${topic.deadLetterTopic}.`,
+      summary: `Consume ${topic.name}; retry ${topic.retry.maxAttempts} times with backoff ${topic.retry.initialDelayMs}–${topic.retry.maxDelayMs} ms, then ${topic.deadLetterTopic}; through an outage, retry until it is over.`,
     };
     messages[id] = {
       name: capitalized(id),

@@ -62,6 +62,25 @@ export {
 } from './editorial-api.js';
 export { canonicalJson, sourceFingerprint } from './fingerprint.js';
 export {
+  GazetteArrangement,
+  GazetteCandidate,
+  GazetteCandidateChange,
+  GazetteErratum,
+  GazetteErratumEdit,
+  GazetteIssueDetail,
+  GazetteIssueId,
+  GazetteIssueState,
+  GazetteIssueSummary,
+  GazetteRendition,
+  GazetteSearchHit,
+  GazetteSearchResult,
+  GazetteSectionName,
+  gazetteSectionOrder,
+  HistoricalImportReport,
+  HistoricalImportRequest,
+  HistoricalIssueMetadata,
+} from './gazette.js';
+export {
   DocumentId,
   Fingerprint,
   IsoDate,
@@ -76,6 +95,18 @@ export {
   StaffId,
   TargetId,
 } from './identifiers.js';
+export { AccountMatrix, NewmediaAccount, regionOverlaps, routeToAccounts } from './newmedia.js';
+export {
+  AnnualStatisticsRow,
+  ConsoleLoginForm,
+  ConsumerLag,
+  LedgerDelivery,
+  OpsAlert,
+  OpsAlertKind,
+  RedriveDeadLetterForm,
+  RetryDeliveryForm,
+  RunAuditForm,
+} from './ops.js';
 export { draftFromPlainDocument, PlainDocument } from './plain-document.js';
 export type { ScreeningSegment } from './revision-text.js';
 export { blockText, normalizeText, revisionText, segmentsForScreening } from './revision-text.js';

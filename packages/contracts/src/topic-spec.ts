@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 /** How a consumer of a topic retries a retryable failure before dead-lettering it. */
 export interface RetryPolicy {
+  /** Attempts of a retryable failure before the message is dead-lettered; a dependency outage is waited out instead. */
   maxAttempts: number;
   initialDelayMs: number;
   maxDelayMs: number;

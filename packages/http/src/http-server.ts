@@ -11,31 +11,55 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Request bodies above this are refused with 413 before they are parsed. */
   maxBodyBytes?: number;
+  /** Sees each request before the routes; true = it answered (e.g. /metrics, /healthz, /readyz from @tongyuan/observability). */
+  intercept?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 /** A small JSON API server: routing, authentication, role checks, body validation, problem+json errors. */
-export const createHttpServer = ({ routes, authenticate, logger, maxBodyBytes = 4 * 1024 * 1024 }: HttpServerOptions): Server => {
+export const createHttpServer = ({
+  routes,
+  authenticate,
+  logger,
+  maxBodyBytes = 4 * 1024 * 1024,
+  intercept,
+}: HttpServerOptions): Server => {
   const compiled = routes.map(compileRoute);
   return createServer((request, response) => {
     const started = performance.now();
-    handle(compiled, request, authenticate, maxBodyBytes)
-      .catch((error: unknown) => {
-        const problem = problemFrom(error);
-        if (problem.status >= 500) logger.error({ err: error, path: request.url }, 'request failed');
-        return { status: problem.status, body: problem, headers: { 'content-type': 'application/problem+json' } };
-      })
-      .then((result) => {
-        send(response, result.status ?? 200, result.body, result.headers);
-        logger.info(
-          {
-            method: request.method,
-            path: request.url,
-            status: result.status ?? 200,
-            ms: Math.round(performance.now() - started),
-          },
-          'request',
-        );
-      });
+    if (intercept) {
+      intercept(request, response).then(
+        (answered) => {
+          if (!answered) routeRequest();
+        },
+        (error: unknown) => {
+          logger.error({ err: error, path: request.url }, 'intercepted request failed');
+          send(response, 503, problemFrom(error), { 'content-type': 'application/problem+json' });
+        },
+      );
+      return;
+    }
+    routeRequest();
+
+    function routeRequest() {
+      handle(compiled, request, authenticate, maxBodyBytes)
+        .catch((error: unknown) => {
+          const problem = problemFrom(error);
+          if (problem.status >= 500) logger.error({ err: error, path: request.url }, 'request failed');
+          return { status: problem.status, body: problem, headers: { 'content-type': 'application/problem+json' } };
+        })
+        .then((result) => {
+          send(response, result.status ?? 200, result.body, result.headers);
+          logger.info(
+            {
+              method: request.method,
+              path: request.url,
+              status: result.status ?? 200,
+              ms: Math.round(performance.now() - started),
+            },
+            'request',
+          );
+        });
+    }
   });
 };
 

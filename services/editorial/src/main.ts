@@ -6,6 +6,7 @@ import { allTopics } from '@tongyuan/contracts';
 import { createPool, ensureDatabase, migrate, sqlFilesIn } from '@tongyuan/database';
 import { bearerAuthenticator, createHttpServer, loadApiUsers } from '@tongyuan/http';
 import { createLogger } from '@tongyuan/logger';
+import { brokerCheck, databaseCheck, healthEndpoints, ServiceMetrics } from '@tongyuan/observability';
 import { OutboxRelay, outboxSqlFile } from '@tongyuan/outbox';
 import { defaultLexicon, WordingLexicon } from '@tongyuan/screening';
 import { consumeDeliveryStatus, deliveriesOf } from './deliveries/delivery-status.consumer.js';
@@ -16,6 +17,7 @@ import { editorialRoutes } from './http/editorial-routes.js';
 /** Wires the editorial service: PostgreSQL (state + outbox) → HTTP API → outbox relay → Kafka. */
 export const startEditorial = async (env = loadEnv()) => {
   const logger = createLogger({ service: 'editorial', level: env.LOG_LEVEL });
+  const metrics = new ServiceMetrics('editorial');
   await ensureDatabase(env.DATABASE_URL);
   const pool = createPool(env.DATABASE_URL);
   await migrate(pool, [outboxSqlFile, ...(await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))))]);
@@ -25,6 +27,7 @@ export const startEditorial = async (env = loadEnv()) => {
     clientId: env.KAFKA_CLIENT_ID ?? 'editorial',
     logger,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    metrics: metrics.bus,
   });
   await bus.ensureTopics(allTopics);
   const relay = new OutboxRelay({ pool, bus, logger, pollIntervalMs: env.OUTBOX_POLL_MS });
@@ -45,6 +48,7 @@ export const startEditorial = async (env = loadEnv()) => {
     routes: editorialRoutes(desk, { deliveries: (documentId) => deliveriesOf(pool, documentId) }),
     authenticate: bearerAuthenticator(loadApiUsers(env.API_USERS_FILE)),
     logger,
+    intercept: healthEndpoints({ metrics, checks: [brokerCheck(bus), databaseCheck(pool)] }),
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   relay.start();
@@ -60,7 +64,7 @@ export const startEditorial = async (env = loadEnv()) => {
     await bus.close();
     await pool.end();
   };
-  return { port, stop, relay, pool };
+  return { port, stop, relay, pool, metrics };
 };
 
 await runWhenMain(import.meta.url, () => startEditorial());

@@ -5,6 +5,7 @@ import { allTopics } from '@tongyuan/contracts';
 import { createPool, ensureDatabase, migrate, sqlFilesIn } from '@tongyuan/database';
 import { createLogger } from '@tongyuan/logger';
 import { S3ObjectStore, s3StoreOptionsFrom } from '@tongyuan/object-store';
+import { brokerCheck, databaseCheck, healthEndpoints, ServiceMetrics, storeCheck } from '@tongyuan/observability';
 import { siteAssets } from '@tongyuan/portal-site';
 import { consumeContentPublished } from './content-published.consumer.js';
 import { loadEnv } from './env.js';
@@ -14,6 +15,7 @@ import { createSiteViewer } from './viewer/site-viewer.js';
 /** Wires the portal: content.published → SitePublisher (PostgreSQL state, S3 objects) → delivery.status; and the viewer. */
 export const startPortal = async (env = loadEnv()) => {
   const logger = createLogger({ service: 'portal', level: env.LOG_LEVEL });
+  const metrics = new ServiceMetrics('portal');
   await ensureDatabase(env.DATABASE_URL);
   const pool = createPool(env.DATABASE_URL);
   await migrate(pool, await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))));
@@ -37,6 +39,7 @@ export const startPortal = async (env = loadEnv()) => {
     clientId: env.KAFKA_CLIENT_ID ?? `portal-${env.SITE_ID}`,
     logger,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    metrics: metrics.bus,
   });
   await bus.ensureTopics(allTopics);
   const subscription = await consumeContentPublished(bus, publisher, {
@@ -52,6 +55,7 @@ export const startPortal = async (env = loadEnv()) => {
     config,
     navigation: () => publisher.navigation(),
     logger,
+    intercept: healthEndpoints({ metrics, checks: [brokerCheck(bus), storeCheck(store), databaseCheck(pool)] }),
   });
   await new Promise<void>((resolve) => viewer.listen(env.PORT, env.HOST, resolve));
   const address = viewer.address();
@@ -64,7 +68,7 @@ export const startPortal = async (env = loadEnv()) => {
     await bus.close();
     await pool.end();
   };
-  return { port, stop, publisher, store, pool };
+  return { port, stop, publisher, store, pool, metrics };
 };
 
 await runWhenMain(import.meta.url, () => startPortal());

@@ -364,7 +364,7 @@ export class FakeWechatServer {
     try {
       if (request.method === 'GET' && url.pathname === '/_fake/stats') {
         const counts = (map: Map<string, number>) => Object.fromEntries(map);
-        return reply(response, 200, {
+        reply(response, 200, {
           calls: counts(this.callCounts),
           accepted: counts(this.acceptedCounts),
           drafts: [...this.storedDrafts.values()].map((draft) => ({
@@ -385,6 +385,7 @@ export class FakeWechatServer {
             deleted: job.deleted,
           })),
         });
+        return;
       }
       const input = (body.length === 0 ? {} : parseJson(body)) as {
         appId?: string;
@@ -394,15 +395,19 @@ export class FakeWechatServer {
       };
       if (request.method === 'POST' && url.pathname === '/_fake/fail-http') {
         for (const appId of apps(input.appId)) this.failHttp(appId, input.status ?? null);
-        return reply(response, 200, { ok: true });
+        reply(response, 200, { ok: true });
+        return;
       }
       if (request.method === 'POST' && url.pathname === '/_fake/fail-next' && typeof input.errcode === 'number') {
         for (const appId of apps(input.appId)) this.failNext(appId, { errcode: input.errcode, count: input.count ?? 1 });
-        return reply(response, 200, { ok: true });
+        reply(response, 200, { ok: true });
+        return;
       }
-      return reply(response, 404, { error: `no control ${request.method} ${url.pathname}` });
+      reply(response, 404, { error: `no control ${request.method} ${url.pathname}` });
+      return;
     } catch (error) {
-      return reply(response, 400, { error: (error as Error).message });
+      reply(response, 400, { error: (error as Error).message });
+      return;
     }
   }
 

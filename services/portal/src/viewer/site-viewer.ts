@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Pool } from '@tongyuan/database';
 import type { Logger } from '@tongyuan/logger';
 import type { ObjectStore } from '@tongyuan/object-store';
+import type { RequestInterceptor } from '@tongyuan/observability';
 import { renderSearchPage, type SiteConfig, type SiteNav } from '@tongyuan/portal-site';
 import { searchPhrase } from '../search/bigram-search.js';
 import { siteStore } from '../site/site-store.js';
@@ -13,11 +14,14 @@ export interface SiteViewerOptions {
   config: SiteConfig;
   navigation: () => Promise<SiteNav>;
   logger: Logger;
+  /** /metrics, /healthz and /readyz (from @tongyuan/observability), answered before the site. */
+  intercept?: RequestInterceptor;
 }
 
 /** The site as visitors see it: objects straight from S3 (as a CDN or S3 website hosting would serve them), plus /search. */
-export const createSiteViewer = ({ store, prefix, pool, config, navigation, logger }: SiteViewerOptions): Server =>
-  createServer((request, response) => {
+export const createSiteViewer = ({ store, prefix, pool, config, navigation, logger, intercept }: SiteViewerOptions): Server =>
+  createServer(async (request, response) => {
+    if (intercept && (await intercept(request, response).catch(() => false))) return;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const reply = async () => {
       if (request.method !== 'GET' && request.method !== 'HEAD')
