@@ -126,7 +126,8 @@ export const newmediaTest = integrationTest.extend<{ newmedia: NewmediaHarness }
         WECHAT_API_BASE_URL: fake.url,
         ACCOUNTS_FILE: accountsFile,
         WECHAT_PUSH_TOKEN: PUSH_TOKEN,
-        WECHAT_PUBLISH_POLL_MS: '1500',
+        // Far enough behind the fake's push (0.2 s) that a loaded machine cannot make the poll win the race.
+        WECHAT_PUBLISH_POLL_MS: '6000',
         WECHAT_RETRY_MS: '50',
         NEWMEDIA_RETRY_MS: '300',
         WECHAT_BREAKER_RESET_MS: '600',

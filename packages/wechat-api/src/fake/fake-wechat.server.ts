@@ -166,6 +166,7 @@ export class FakeWechatServer {
   private readonly images = new Map<string, FakeUploadedImage>();
   private readonly storedDrafts = new Map<string, FakeDraft>();
   private readonly jobs = new Map<string, FakePublishJob>();
+  private readonly pollCounts = new Map<string, number>();
   private nextPublishId = 2_247_483_647;
   private readonly tokenTtlSeconds: number;
   private readonly publishDelayMs: number;
@@ -247,6 +248,11 @@ export class FakeWechatServer {
   }
 
   // ——— what the server received ———
+
+  /** freepublish/get answers about one publish job. */
+  polls(publishId: string): number {
+    return this.pollCounts.get(publishId) ?? 0;
+  }
 
   /** Requests received, per endpoint (and app), whatever the answer. */
   calls(endpoint: FakeEndpoint, appId?: string): number {
@@ -634,6 +640,7 @@ export class FakeWechatServer {
   private getStatus(appId: string, input: { publish_id?: string }) {
     const job = this.jobs.get(String(input.publish_id ?? ''));
     if (!job || job.appId !== appId) throw new Refusal(E.invalidMediaId, 'no publish job with this publish_id');
+    this.pollCounts.set(job.publishId, (this.pollCounts.get(job.publishId) ?? 0) + 1);
     return this.statusBody(job);
   }
 

@@ -155,11 +155,13 @@ describe('routing and completion', () => {
   }) => {
     const revision = forCity(5);
     const appId = newmedia.appIdOf('city');
-    const pollsBefore = newmedia.fake.calls('freepublish/get', appId);
+    const jobsBefore = newmedia.fake.publishJobs(appId).length;
     await newmedia.publish(revision);
     await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
-    // The fake pushes 0.2 s after the submit; the first poll would come 1.5 s after it.
-    expect(newmedia.fake.calls('freepublish/get', appId)).toBe(pollsBefore);
+    // The fake pushes 0.2 s after the submit; the first poll of this job would come 6 s after it.
+    const jobs = newmedia.fake.publishJobs(appId).slice(jobsBefore);
+    expect(jobs).toHaveLength(1);
+    expect(newmedia.fake.polls(jobs[0]?.publishId ?? '')).toBe(0);
     expect(newmedia.fake.pushes.filter((p) => p.appId === newmedia.appIdOf('city')).every((p) => p.status === 200)).toBe(true);
 
     const unsigned = await fetch(`${newmedia.baseUrl}/wechat/push/city`, { method: 'POST', body: '<xml></xml>' });
