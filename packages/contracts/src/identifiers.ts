@@ -115,7 +115,9 @@ export const NonBlankText = z.string().regex(/\S/, 'must not be empty or blank')
 /** One line of visible text (titles, headings, paragraphs): a line break would mean another block. */
 export const LineText = z
   .string()
-  .regex(/^[^\r\n\u2028\u2029]*\S[^\r\n\u2028\u2029]*$/, 'must be one non-blank line (no line breaks)');
+  // Leading blanks, the first non-blank, the rest: one way to match, so a 900 KB line with a break fails in linear time
+  // (the former [^\n]*\S[^\n]* backtracked quadratically and held a consumer past its session).
+  .regex(/^[^\S\r\n\u2028\u2029]*\S[^\r\n\u2028\u2029]*$/, 'must be one non-blank line (no line breaks)');
 
 /** An array whose items must differ; the JSON Schema says so too (uniqueItems). */
 export const uniqueArray = <T extends z.ZodType>(item: T, min = 0) =>
