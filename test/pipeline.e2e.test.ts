@@ -34,7 +34,7 @@ const metaOf = (html: string, name: string): string | undefined =>
 describe('the pipeline, as npm start runs it', () => {
   integrationTest(
     'each sample published once through the editors’ API is live on the portal, the routed accounts and the gazette’s open issue at the same fingerprint, and the ops ledger says so',
-    { timeout: 240_000 },
+    { timeout: 420_000 },
     async ({ servers }) => {
       const ports = Object.fromEntries(
         await Promise.all(
@@ -57,7 +57,11 @@ describe('the pipeline, as npm start runs it', () => {
         ports,
         namespace: uniqueName('e2e'),
         only: ['wechat-fake', 'editorial', 'portal', 'newmedia', 'gazette', 'ops'],
-        extraEnv: { newmedia: { WECHAT_PUBLISH_POLL_MS: '200' }, 'wechat-fake': { FAKE_WECHAT_PUBLISH_DELAY_MS: '300' } },
+        // Quick polls and retries: a machine busy with the rest of the suite may time a WeChat call out.
+        extraEnv: {
+          newmedia: { WECHAT_PUBLISH_POLL_MS: '200', NEWMEDIA_RETRY_MS: '1000' },
+          'wechat-fake': { FAKE_WECHAT_PUBLISH_DELAY_MS: '300' },
+        },
         logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
       });
       await pipeline.start();
@@ -112,10 +116,12 @@ describe('the pipeline, as npm start runs it', () => {
         await waitFor(
           async () => {
             const now = await statsOf();
-            return now.jobs.filter((job) => job.appId === account.appId && job.status === 0).length === items.length;
+            return now.jobs.filter((job) => job.appId === account.appId && job.status === 0).length >= items.length;
           },
-          { what: `${account.id}: every feed item published on WeChat`, timeoutMs: 60_000, intervalMs: 500 },
+          { what: `${account.id}: every feed item published on WeChat`, timeoutMs: 150_000, intervalMs: 500 },
         );
+        const publishedJobs = (await statsOf()).jobs.filter((job) => job.appId === account.appId && job.status === 0);
+        expect(publishedJobs.length, `${account.id}: one publish per feed item`).toBe(items.length);
         const drafts = (await statsOf()).drafts.filter((draft) => draft.appId === account.appId);
         expect(drafts.length, `${account.id}: one draft per feed item`).toBe(items.length);
       }
