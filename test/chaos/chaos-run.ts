@@ -1,14 +1,17 @@
 // A stream of releases and corrections through the editors' API while services are SIGKILLed, the broker restarts,
 // the S3 server is unreachable for a while and PostgreSQL restarts; then what every carrier shows once it recovers.
 // The servers are private to the run (own ports, own data), so the outages touch nothing else on the machine.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueTokens } from '@tongyuan/http';
 import { kafkaServer, localCredentials, privatePostgres, s3Server } from '@tongyuan/infra';
-import { freeServerPort, uniqueName, waitFor } from '@tongyuan/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+// From the sources, not @tongyuan/testing's index: that loads vitest, and `npm run chaos` runs outside it.
+import { freeServerPort } from '../../packages/testing/src/free-port.ts';
+import { waitFor } from '../../packages/testing/src/wait-for.ts';
 import { EditorialClient, type Released, variantOf } from '../../scripts/editorial-client.ts';
 import { Pipeline, type ServiceName } from '../../scripts/pipeline.ts';
 import { readSamples } from '../../scripts/publish-samples.ts';
@@ -57,7 +60,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     events.push(line);
     log(line);
   };
-  const id = uniqueName('chaos');
+  const id = `chaos-${randomBytes(5).toString('hex')}`;
   // Below the ephemeral range: these servers restart mid-run, and their ports must still be theirs when they come back.
   const [kafkaPort, controllerPort, s3Port, postgresPort] = await Promise.all([
     freeServerPort(),
