@@ -160,7 +160,8 @@ export class FakeWechatServer {
   private readonly httpFailures = new Map<string, number>();
   private readonly lostAnswers = new Map<string, number>();
   private readonly latency = new Map<string, number>();
-  private readonly outcomes = new Map<string, { delayMs?: number; status?: number }>();
+  private readonly outcomes = new Map<string, { delayMs?: number; status?: number; pushBeforeAnswer?: boolean }>();
+  private readonly pushFirst = new Map<string, FakePublishJob>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly storedMaterials = new Map<string, FakeMaterial>();
   private readonly images = new Map<string, FakeUploadedImage>();
@@ -237,8 +238,11 @@ export class FakeWechatServer {
     for (const token of this.tokens.values()) if (token.appId === appId) token.expiresAt = Date.now() - 1;
   }
 
-  /** How the app's next publish jobs end: after delayMs, with status (0 success, 2–4 failures). */
-  setPublishOutcome(appId: string, outcome: { delayMs?: number; status?: number }): void {
+  /**
+   * How the app's next publish jobs end: after delayMs, with status (0 success, 2–4 failures); with pushBeforeAnswer
+   * (and delayMs 0), PUBLISHJOBFINISH is pushed before the submit is answered.
+   */
+  setPublishOutcome(appId: string, outcome: { delayMs?: number; status?: number; pushBeforeAnswer?: boolean }): void {
     this.outcomes.set(appId, outcome);
   }
 
@@ -356,6 +360,15 @@ export class FakeWechatServer {
         response.writeHead(504, { 'content-type': 'text/html' });
         response.end('<html><body>504 Gateway Time-out</body></html>');
         return;
+      }
+      // A job set to push before its answer: the push reaches the account's server first, as a slow network can have it.
+      const early =
+        endpoint === 'freepublish/submit'
+          ? this.pushFirst.get(String((answer as { publish_id?: string }).publish_id))
+          : undefined;
+      if (early !== undefined) {
+        this.pushFirst.delete(early.publishId);
+        await this.push(early);
       }
       return reply(response, 200, answer);
     } catch (error) {
@@ -600,6 +613,10 @@ export class FakeWechatServer {
       pushed: false,
     };
     this.jobs.set(publishId, job);
+    if (outcome.pushBeforeAnswer === true && job.endsAt <= now) {
+      this.pushFirst.set(publishId, job);
+      return { errcode: 0, errmsg: 'ok', publish_id: publishId, msg_data_id: String(now) };
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.push(job);

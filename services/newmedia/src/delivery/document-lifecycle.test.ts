@@ -180,6 +180,26 @@ describe('routing and completion', () => {
     expect(await check.text()).toBe('hello');
   });
 
+  test('a push that arrives before the submit answer is stored still completes the delivery, without a poll', async ({
+    newmedia,
+  }) => {
+    const appId = newmedia.appIdOf('city');
+    newmedia.fake.setPublishOutcome(appId, { delayMs: 0, pushBeforeAnswer: true }); // the push overtakes the answer
+    try {
+      const jobsBefore = newmedia.fake.publishJobs(appId).length;
+      for (const n of [11, 12, 13]) {
+        const revision = forCity(n);
+        await newmedia.publish(revision);
+        await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+      }
+      const jobs = newmedia.fake.publishJobs(appId).slice(jobsBefore);
+      expect(jobs).toHaveLength(3);
+      expect(jobs.map((job) => newmedia.fake.polls(job.publishId))).toEqual([0, 0, 0]);
+    } finally {
+      newmedia.fake.setPublishOutcome(appId, {});
+    }
+  });
+
   test('without a push, polling freepublish/get completes the delivery', async ({ newmedia }) => {
     const appId = newmedia.appIdOf('city');
     newmedia.fake.setCallback(appId, undefined);

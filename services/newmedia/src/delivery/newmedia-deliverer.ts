@@ -64,6 +64,11 @@ export class NewmediaDeliverer {
   private readonly accounts: Map<string, ConfiguredAccount>;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly slots: Semaphore;
+  /**
+   * Pushes that arrived before their submit's answer was stored (WeChat may push within milliseconds), by
+   * account/publishId: taken up as soon as the submit is recorded. Lost on a crash, where polling finishes the job.
+   */
+  private readonly earlyPushes = new Map<string, { status: PublishStatus; at: number }>();
 
   constructor(private readonly options: DelivererOptions) {
     this.accounts = new Map(options.accounts.map((account) => [account.id, account]));
@@ -277,6 +282,7 @@ export class NewmediaDeliverer {
         pollAt: new Date(Date.now() + this.options.pollMs),
         retryAt: null, // the lease ends: polling and the push take over
       });
+      this.takeEarlyPush(key.accountId, publishId);
       return;
     }
 
@@ -373,7 +379,10 @@ export class NewmediaDeliverer {
   finish(accountId: string, status: PublishStatus): Promise<void> {
     return (async () => {
       const found = await this.options.deliveries.byPublishId(accountId, status.publishId);
-      if (found === null) return;
+      if (found === null) {
+        this.keepEarlyPush(accountId, status);
+        return;
+      }
       await this.lock.run(`${found.documentId}/${found.accountId}`, () =>
         this.slots.use(() =>
           this.options.deliveries.whileLocked(`${found.documentId}/${found.accountId}`, async () => {
@@ -404,6 +413,25 @@ export class NewmediaDeliverer {
         ),
       );
     })();
+  }
+
+  private keepEarlyPush(accountId: string, status: PublishStatus): void {
+    const now = Date.now();
+    for (const [key, early] of this.earlyPushes) if (now - early.at > 10 * 60_000) this.earlyPushes.delete(key);
+    this.earlyPushes.set(`${accountId}/${status.publishId}`, { status, at: now });
+  }
+
+  /** Once the submit is stored: an early push completes the job (after the caller's lock is released). */
+  private takeEarlyPush(accountId: string, publishId: string): void {
+    const key = `${accountId}/${publishId}`;
+    const early = this.earlyPushes.get(key);
+    if (early === undefined) return;
+    this.earlyPushes.delete(key);
+    setImmediate(() => {
+      this.finish(accountId, early.status).catch((error: unknown) =>
+        this.options.logger.warn({ err: error, accountId, publishId }, 'completing an early PUBLISHJOBFINISH push failed'),
+      );
+    });
   }
 
   private async published(
