@@ -1,6 +1,8 @@
 export { backoffDelay } from './backoff.js';
 export { type DeadLetter, deadLetterHeaders, readDeadLetter } from './dead-letter.js';
 export {
+  type BatchHandler,
+  type BatchItem,
   type BusMetrics,
   KafkaBus,
   type KafkaBusOptions,

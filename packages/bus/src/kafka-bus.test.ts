@@ -188,4 +188,54 @@ describe('KafkaBus against the real broker', () => {
     await two.stop();
     expect(second).toEqual(['second']);
   });
+
+  test('a batch handler gets valid messages together, in order; bad ones are dead-lettered; a failed batch is retried one by one', async ({
+    bus,
+    servers,
+  }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    // Everything is on the topic before the consumer starts, so the first fetch holds all of it.
+    await bus.sendRecords(topic.name, [
+      ...['1', '2', '3'].map((id) => ({ key: id, value: JSON.stringify({ id, text: `t${id}` }), headers: {} })),
+      { key: 'x', value: '{not json', headers: {} },
+      ...['4', 'poison', '5'].map((id) => ({ key: id, value: JSON.stringify({ id, text: `t${id}` }), headers: {} })),
+    ]);
+    const calls: string[][] = [];
+    const groupId = uniqueName('group');
+    const subscription = await bus.subscribe(topic, {
+      groupId,
+      batch: {
+        maxMessages: 4,
+        handler: async (items) => {
+          calls.push(items.map((item) => item.value.id));
+          if (items.some((item) => item.value.id === 'poison')) throw new InvalidInputError('poison cannot be rendered');
+          await bus.publishMany(
+            topic,
+            items
+              .filter((item) => item.value.id.length === 1)
+              .map((item) => ({ value: { id: `re-${item.value.id}`, text: 'echo' }, context: item.context })),
+          );
+        },
+      },
+    });
+    await waitFor(() => calls.flat().includes('re-5'), { what: 'the echoes of the last batch' });
+    await subscription.stop();
+    // Chunks of 4 messages: [1 2 3 x] → the valid three together; [4 poison 5] fails together, then one by one.
+    expect(calls.slice(0, 5)).toEqual([['1', '2', '3'], ['4', 'poison', '5'], ['4'], ['poison'], ['5']]);
+    const letters = (await readTopic(servers.kafkaBrokers, topic.deadLetterTopic, { count: 2 })).map(readDeadLetter);
+    expect(letters.map((letter) => [letter.key, letter.code])).toEqual([
+      ['x', 'invalid_json'],
+      ['poison', 'invalid_input'],
+    ]);
+    // Each echo continues the trace of the message it answers.
+    const records = await readTopic(servers.kafkaBrokers, topic.name, { count: 12 });
+    const traceOf = (id: string) =>
+      records
+        .find((r) => r.key?.toString() === id)
+        ?.headers?.traceparent?.toString()
+        .split('-')[1];
+    expect(traceOf('re-1')).toBeDefined();
+    expect(traceOf('re-1')).not.toBe(traceOf('re-2'));
+  });
 });

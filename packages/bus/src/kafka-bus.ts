@@ -65,16 +65,38 @@ export interface MessageContext {
   traceId: string;
   /** The bus's logger with topic, group, documentId (the key), revision and traceId bound. */
   logger: Logger;
+  /** Runs `work` as this message's handling: what it publishes continues this message's trace (for batch handlers). */
+  within<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export type MessageHandler<S extends z.ZodType> = (value: z.infer<S>, context: MessageContext) => Promise<void>;
 
-export interface SubscribeOptions<S extends z.ZodType> {
+/** A message of a batch: its validated value and its context. */
+export interface BatchItem<S extends z.ZodType> {
+  value: z.infer<S>;
+  context: MessageContext;
+}
+
+/**
+ * Several valid messages of one partition, in offset order, handled together (e.g. one transaction, listing pages
+ * written once). Should it fail, each message is handed over again on its own, so retries and dead letters stay per message.
+ */
+export type BatchHandler<S extends z.ZodType> = (items: Array<BatchItem<S>>) => Promise<void>;
+
+export type SubscribeOptions<S extends z.ZodType> = {
   groupId: string;
-  handler: MessageHandler<S>;
   /** A new group starts at the beginning of the log: views are rebuilt by replay. */
   fromBeginning?: boolean;
-}
+} & (
+  | { handler: MessageHandler<S> }
+  | {
+      batch: {
+        handler: BatchHandler<S>;
+        /** At most this many messages per call. */
+        maxMessages: number;
+      };
+    }
+);
 
 export interface Subscription {
   /** Stops fetching, lets the message in hand finish (and commit), leaves the group. */
@@ -122,6 +144,30 @@ export class KafkaBus {
     await this.sendRecords(spec.name, [this.toWireRecord(spec, value)]);
     const current = handling.getStore();
     this.options.metrics?.messagePublished(spec.name, value, current && { topic: current.topic, value: current.value });
+  }
+
+  /**
+   * Publishes several messages in one send (one round trip), in order; each continues the trace of the message whose
+   * context it names (a batch handler reporting per message).
+   */
+  async publishMany<S extends z.ZodType>(
+    spec: TopicSpec<S>,
+    items: ReadonlyArray<{ value: z.infer<S>; context?: MessageContext }>,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const prepared: Array<{ record: WireRecord; current: Handling | undefined }> = [];
+    for (const item of items) {
+      const build = async () => ({ record: this.toWireRecord(spec, item.value), current: handling.getStore() });
+      prepared.push(await (item.context ? item.context.within(build) : build()));
+    }
+    await this.sendRecords(
+      spec.name,
+      prepared.map(({ record }) => record),
+    );
+    items.forEach((item, index) => {
+      const current = prepared[index]?.current;
+      this.options.metrics?.messagePublished(spec.name, item.value, current && { topic: current.topic, value: current.value });
+    });
   }
 
   /** Whether the cluster answers a metadata request, with no retries: for /readyz. */
@@ -217,42 +263,94 @@ export class KafkaBus {
       throw error;
     }
 
+    const batchSize = 'batch' in options ? options.batch.maxMessages : 1;
+    const batchHandler: BatchHandler<S> =
+      'batch' in options
+        ? options.batch.handler
+        : async (items) => {
+            for (const item of items) await options.handler(item.value, item.context);
+          };
+    const single: MessageHandler<S> = (value, context) => batchHandler([{ value, context }]);
+
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        // Once stopping, nothing more is handled or committed: a later commit would silently skip the message left unhandled.
-        if (signal.aborted) throw new StoppingError();
-        const started = performance.now();
-        const received = headersAsText(message.headers);
-        const trace = childTraceContext(parseTraceparent(received[TRACEPARENT]));
-        const messageLog = log.child({
-          documentId: message.key?.toString('utf8') ?? null,
-          ...(received.ce_revision === undefined ? {} : { revision: Number(received.ce_revision) }),
-          traceId: trace.traceId,
-        });
-        const outcome = await handleOne(spec, options.handler, {
-          topic,
-          partition,
-          message,
-          heartbeat,
-          signal: signal,
-          trace,
-          log: messageLog,
-          onRetry: () => this.options.metrics?.messageHandled(spec.name, 'retried', 0),
-        });
-        if (outcome.kind === 'stopped') throw new StoppingError(); // not committed: the next owner of the partition handles it
-        if (outcome.kind === 'dead-letter') {
-          await this.sendRecords(spec.deadLetterTopic, [
-            deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId }),
-          ]);
-          messageLog.warn(
-            { partition, offset: message.offset, code: outcome.code, reason: outcome.reason },
-            'message dead-lettered',
-          );
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const { topic, partition } = batch;
+        for (let start = 0; start < batch.messages.length; start += batchSize) {
+          // Once stopping, nothing more is handled or committed: a later commit would silently skip the message left unhandled.
+          if (signal.aborted) throw new StoppingError();
+          if (!isRunning() || isStale()) return; // rebalanced away: the next owner fetches from the last commit
+          const started = performance.now();
+          const chunk = batch.messages.slice(start, start + batchSize).map((message) => {
+            const received = headersAsText(message.headers);
+            const trace = childTraceContext(parseTraceparent(received[TRACEPARENT]));
+            const messageLog = log.child({
+              documentId: message.key?.toString('utf8') ?? null,
+              ...(received.ce_revision === undefined ? {} : { revision: Number(received.ce_revision) }),
+              traceId: trace.traceId,
+            });
+            return { message, trace, log: messageLog, decoded: decodeMessage(spec, message) };
+          });
+          const outcomes = new Map<KafkaMessage, Outcome>();
+          const valid: Array<BatchItem<S> & { message: KafkaMessage; trace: TraceContext; log: Logger }> = [];
+          for (const entry of chunk) {
+            if (entry.decoded.kind === 'dead-letter') outcomes.set(entry.message, entry.decoded);
+            else {
+              const { message, trace, log: messageLog } = entry;
+              const value = entry.decoded.value;
+              const context = messageContext(spec, { topic, partition, message, value, trace, log: messageLog });
+              valid.push({ value, context, message, trace, log: messageLog });
+            }
+          }
+          let together = valid.length > 1;
+          if (together) {
+            try {
+              await batchHandler(valid.map(({ value, context }) => ({ value, context })));
+              for (const item of valid) outcomes.set(item.message, { kind: 'handled' });
+            } catch (error) {
+              log.warn(
+                { err: errorMessage(error), partition, messages: valid.length },
+                'batch failed; handling its messages one by one',
+              );
+              together = false;
+            }
+          }
+          if (!together) {
+            for (const item of valid) {
+              const outcome = await handleOne(spec, single, {
+                value: item.value,
+                context: item.context,
+                heartbeat,
+                signal,
+                trace: item.trace,
+                log: item.log,
+                onRetry: () => this.options.metrics?.messageHandled(spec.name, 'retried', 0),
+              });
+              if (outcome.kind === 'stopped') throw new StoppingError(); // not committed: the next owner handles it
+              outcomes.set(item.message, outcome);
+            }
+          }
+          const deadLetters = chunk.flatMap(({ message, log: messageLog }) => {
+            const outcome = outcomes.get(message);
+            if (outcome?.kind !== 'dead-letter') return [];
+            messageLog.warn(
+              { partition, offset: message.offset, code: outcome.code, reason: outcome.reason },
+              'message dead-lettered',
+            );
+            return [deadLetterRecord(message, outcome, { topic, partition, groupId: options.groupId })];
+          });
+          if (deadLetters.length > 0) await this.sendRecords(spec.deadLetterTopic, deadLetters);
+          const seconds = (performance.now() - started) / 1000 / chunk.length;
+          for (const { message } of chunk) {
+            const kind = outcomes.get(message)?.kind === 'handled' ? 'handled' : 'dead_lettered';
+            this.options.metrics?.messageHandled(spec.name, kind, seconds);
+          }
+          const last = chunk[chunk.length - 1]?.message.offset ?? '0';
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+          resolveOffset(last); // where the next fetch of this partition starts
+          await heartbeat();
         }
-        const seconds = (performance.now() - started) / 1000;
-        this.options.metrics?.messageHandled(spec.name, outcome.kind === 'handled' ? 'handled' : 'dead_lettered', seconds);
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },
     });
     return consumer;
@@ -298,22 +396,12 @@ type Outcome =
   | { kind: 'stopped' }
   | { kind: 'dead-letter'; code: string; reason: string; attempts: number };
 
-/** Decodes, validates and hands one message to the handler, retrying retryable failures with backoff. */
-const handleOne = async <S extends z.ZodType>(
-  spec: TopicSpec<S>,
-  handler: MessageHandler<S>,
-  input: {
-    topic: string;
-    partition: number;
-    message: KafkaMessage;
-    heartbeat: () => Promise<void>;
-    signal: AbortSignal;
-    trace: TraceContext;
-    log: Logger;
-    onRetry: () => void;
-  },
-): Promise<Outcome> => {
-  const { message } = input;
+type Decoded<S extends z.ZodType> =
+  | { kind: 'valid'; value: z.infer<S> }
+  | { kind: 'dead-letter'; code: string; reason: string; attempts: number };
+
+/** Decodes and validates a message: its value, or why it goes to the dead-letter topic. */
+const decodeMessage = <S extends z.ZodType>(spec: TopicSpec<S>, message: KafkaMessage): Decoded<S> => {
   let text: string;
   try {
     // Fatal: a replacement character would slip altered text past the schema and into every carrier.
@@ -341,19 +429,42 @@ const handleOne = async <S extends z.ZodType>(
   }
   const refused = spec.verify?.(parsed.data) ?? null;
   if (refused !== null) return { kind: 'dead-letter', code: 'unverified_message', reason: refused, attempts: 0 };
-  const context: MessageContext = {
-    topic: input.topic,
-    partition: input.partition,
-    offset: message.offset,
-    key,
-    headers: headersAsText(message.headers),
-    attempt: 1,
-    traceId: input.trace.traceId,
-    logger: input.log,
-  };
+  return { kind: 'valid', value: parsed.data };
+};
+
+const messageContext = <S extends z.ZodType>(
+  spec: TopicSpec<S>,
+  input: { topic: string; partition: number; message: KafkaMessage; value: z.infer<S>; trace: TraceContext; log: Logger },
+): MessageContext => ({
+  topic: input.topic,
+  partition: input.partition,
+  offset: input.message.offset,
+  key: input.message.key?.toString('utf8') ?? null,
+  headers: headersAsText(input.message.headers),
+  attempt: 1,
+  traceId: input.trace.traceId,
+  logger: input.log,
+  within: (work) => handling.run({ topic: spec.name, value: input.value, trace: input.trace }, work),
+});
+
+/** Hands one valid message to the handler, retrying retryable failures with backoff. */
+const handleOne = async <S extends z.ZodType>(
+  spec: TopicSpec<S>,
+  handler: MessageHandler<S>,
+  input: {
+    value: z.infer<S>;
+    context: MessageContext;
+    heartbeat: () => Promise<void>;
+    signal: AbortSignal;
+    trace: TraceContext;
+    log: Logger;
+    onRetry: () => void;
+  },
+): Promise<Outcome> => {
+  const { context } = input;
   for (;;) {
     try {
-      await handling.run({ topic: spec.name, value: parsed.data, trace: input.trace }, () => handler(parsed.data, context));
+      await context.within(() => handler(input.value, context));
       return { kind: 'handled' };
     } catch (error) {
       const retryable = isRetryable(error);

@@ -1,51 +1,80 @@
 import type { KafkaBus, Subscription } from '@tongyuan/bus';
-import { type DeliveryStatus, topics } from '@tongyuan/contracts';
+import { type ContentPublished, type DeliveryStatus, topics } from '@tongyuan/contracts';
 import { errorCode, errorMessage, isRetryable } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
 import type { SitePublisher } from './site/site-publisher.js';
 
-/** content.published → the site, reporting each delivery on delivery.status. */
+/** Revisions applied in one transaction at most: the shared pages (listings, home, feed, sitemaps) are written once for them. */
+const BATCH_MESSAGES = 50;
+
+/**
+ * content.published → the site, reporting each delivery on delivery.status. Messages are applied in batches: under load,
+ * one transaction and one write of the shared pages serve many revisions; a failed batch is retried message by message.
+ */
 export const consumeContentPublished = (
   bus: KafkaBus,
   publisher: SitePublisher,
   options: { groupId: string; siteId: string; logger: Logger },
-): Promise<Subscription> =>
-  bus.subscribe(topics.contentPublished, {
+): Promise<Subscription> => {
+  const status = (
+    event: ContentPublished,
+    attempt: number,
+    state: DeliveryStatus['state'],
+    artifactKeys: string[],
+    error: DeliveryStatus['error'] = null,
+  ): DeliveryStatus => ({
+    version: 'v1',
+    documentId: event.revision.documentId,
+    revision: event.revision.revision,
+    fingerprint: event.fingerprint,
+    channel: 'portal',
+    target: options.siteId,
+    state,
+    attempt,
+    error,
+    artifactKeys,
+    occurredAt: new Date().toISOString(),
+  });
+  return bus.subscribe(topics.contentPublished, {
     groupId: options.groupId,
-    handler: async (event, context) => {
-      const report = (state: DeliveryStatus['state'], artifactKeys: string[], error: DeliveryStatus['error'] = null) =>
-        bus.publish(topics.deliveryStatus, {
-          version: 'v1',
-          documentId: event.revision.documentId,
-          revision: event.revision.revision,
-          fingerprint: event.fingerprint,
-          channel: 'portal',
-          target: options.siteId,
-          state,
-          attempt: context.attempt,
-          error,
-          artifactKeys,
-          occurredAt: new Date().toISOString(),
-        });
-      try {
-        const outcome = await publisher.apply(event);
-        if (outcome.kind === 'skipped') {
-          options.logger.debug({ documentId: event.revision.documentId, reason: outcome.reason }, 'revision skipped');
-          return;
+    batch: {
+      maxMessages: BATCH_MESSAGES,
+      handler: async (items) => {
+        let outcomes: Awaited<ReturnType<SitePublisher['applyAll']>>;
+        try {
+          outcomes = await publisher.applyAll(items.map((item) => item.value));
+        } catch (error) {
+          // Alone, a message's failure is its own: reported, then retried or dead-lettered by the bus. In a batch, the bus
+          // hands each message over again on its own, so the report waits for that.
+          const [only] = items;
+          if (items.length === 1 && only !== undefined) {
+            const code =
+              errorCode(error)
+                .toUpperCase()
+                .replace(/[^A-Z0-9_]/g, '_')
+                .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
+            const failed = status(only.value, only.context.attempt, 'failed', [], {
+              code,
+              message: errorMessage(error),
+              retryable: isRetryable(error),
+            });
+            await bus.publishMany(topics.deliveryStatus, [{ value: failed, context: only.context }]).catch(() => {});
+          }
+          throw error;
         }
-        options.logger.info(
-          { documentId: event.revision.documentId, revision: event.revision.revision, written: outcome.written.length },
-          'revision applied',
-        );
-        await report(outcome.state === 'live' ? 'delivered' : 'withdrawn', outcome.documentKeys);
-      } catch (error) {
-        const code =
-          errorCode(error)
-            .toUpperCase()
-            .replace(/[^A-Z0-9_]/g, '_')
-            .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
-        await report('failed', [], { code, message: errorMessage(error), retryable: isRetryable(error) }).catch(() => {});
-        throw error;
-      }
+        const reports = items.flatMap((item, index) => {
+          const outcome = outcomes[index];
+          const { documentId, revision } = item.value.revision;
+          if (outcome === undefined || outcome.kind === 'skipped') {
+            item.context.logger.debug({ documentId, reason: outcome?.reason }, 'revision skipped');
+            return [];
+          }
+          item.context.logger.info({ documentId, revision, written: outcome.written.length }, 'revision applied');
+          const state = outcome.state === 'live' ? 'delivered' : 'withdrawn';
+          return [{ value: status(item.value, item.context.attempt, state, outcome.documentKeys), context: item.context }];
+        });
+        await bus.publishMany(topics.deliveryStatus, reports);
+      },
     },
   });
+};

@@ -8,6 +8,7 @@ import {
   documentPath,
   listingIndexKey,
   listingPageKey,
+  pageCountOf,
   renderAtomFeed,
   renderDocumentJson,
   renderDocumentPage,
@@ -48,6 +49,25 @@ interface Artifact {
 }
 
 const html = 'text/html; charset=utf-8';
+
+/** What a listing must show after a batch: its count before, where items moved from, and corrected items' places. */
+interface ListingTouch {
+  listing: Listing;
+  countBefore: number;
+  /** The lowest position (oldest first) from which items moved: every chunk from there to the newest changes. */
+  from: number;
+  /** Positions of items that stayed in place (corrections): only their chunks change. */
+  positions: Set<number>;
+}
+
+/** Everything a batch of revisions changed, rendered once after the last of them. */
+interface Touched {
+  documents: Set<string>;
+  /** Documents linking to or linked from one whose liveness changed. */
+  linked: Set<string>;
+  listings: Map<string, ListingTouch>;
+  years: Set<string>;
+}
 const homeSize = 10;
 const feedSize = 50;
 
@@ -73,48 +93,25 @@ export class SitePublisher {
   constructor(private readonly options: SitePublisherOptions) {}
 
   async apply(event: ContentPublished): Promise<ApplyOutcome> {
-    const check = verifyFingerprint(event);
-    if (!check.ok) throw new InvalidInputError(`fingerprint ${check.actual} does not match the revision (${check.expected})`);
-    const { revision, fingerprint } = event;
-    const { config } = this.options;
+    const [outcome] = await this.applyAll([event]);
+    if (outcome === undefined) throw new Error('applyAll returned no outcome');
+    return outcome;
+  }
 
+  /**
+   * Applies several revisions in one transaction, in order, as if one after the other, but renders and writes what they
+   * share (listing pages, home, feed, sitemaps) once, from the state after the last. One outcome per revision.
+   */
+  async applyAll(events: readonly ContentPublished[]): Promise<ApplyOutcome[]> {
+    for (const event of events) {
+      const check = verifyFingerprint(event);
+      if (!check.ok) throw new InvalidInputError(`fingerprint ${check.actual} does not match the revision (${check.expected})`);
+    }
     return withTransaction(this.options.pool, async (client) => {
-      const current = await siteStore.document(client, revision.documentId, { lock: true });
-      if (current && current.revision >= revision.revision) {
-        return { kind: 'skipped', reason: `revision ${current.revision} is already applied` } as const;
-      }
-      const carried = carriedBy(revision, config.siteId);
-      if (!carried && current?.state !== 'live') {
-        return { kind: 'skipped', reason: 'not carried by this site' } as const;
-      }
-      // Media before the page, inside the transaction: a refused or missing file leaves the site as it was.
-      const media = carried
-        ? await publishMedia({
-            sourceStore: this.options.assets,
-            siteStore: this.options.store,
-            prefix: this.options.prefix,
-            revision,
-            fingerprint,
-          })
-        : { written: [] };
-      const next: SiteDocument = {
-        documentId: revision.documentId,
-        revision: revision.revision,
-        fingerprint,
-        state: carried ? 'live' : 'withdrawn',
-        summary: summaryOf(revision, fingerprint),
-        record: revision,
-        history: [
-          ...(current?.history ?? []),
-          { revision: revision.revision, fingerprint, status: revision.status, correction: revision.correction },
-        ],
-      };
-      const before = current?.state === 'live' ? current : undefined;
-      const positionsBefore = await this.positions(client, before);
-
-      await siteStore.save(client, next);
-      if (carried) await indexForSearch(client, next.documentId, searchTextOf(revision));
-      else await removeFromSearch(client, next.documentId);
+      const touched: Touched = { documents: new Set(), linked: new Set(), listings: new Map(), years: new Set() };
+      const staged: Array<{ kind: 'skipped'; reason: string } | { kind: 'applied'; next: SiteDocument; media: string[] }> = [];
+      for (const event of events) staged.push(await this.stage(client, event, touched));
+      if (touched.documents.size === 0) return staged as ApplyOutcome[];
 
       const nav = await this.navigationWith(client);
       const navChanged = (await siteStore.fact(client, 'nav')) !== navigationFingerprint(nav);
@@ -124,54 +121,117 @@ export class SitePublisher {
         // A column appeared or emptied: every page carries the navigation, so the whole site is rendered again (rare).
         await siteStore.setFact(client, 'nav', navigationFingerprint(nav));
         artifacts.push(...(await this.everything(client, nav)));
+        for (const touch of touched.listings.values()) deleted.push(...(await this.staleListingPages(client, touch)));
       } else {
-        artifacts.push(...(await this.documentArtifacts(client, next, nav)));
-        // Pages that link to this document show whether it is live: only a change of liveness touches them.
-        if ((before === undefined) !== (next.state === 'withdrawn')) {
-          const linked = new Set([
-            ...revision.related.map((r) => r.documentId),
-            ...(await siteStore.linkingTo(client, next.documentId)),
-          ]);
-          linked.delete(next.documentId);
-          for (const other of await siteStore.documents(client, [...linked])) {
-            if (other.state === 'live') artifacts.push(...(await this.documentArtifacts(client, other, nav)));
+        const documents = await siteStore.documents(client, [...new Set([...touched.documents, ...touched.linked])]);
+        for (const document of documents) {
+          // Pages that link to a document show whether it is live: only the live ones are rendered again.
+          if (touched.documents.has(document.documentId) || document.state === 'live') {
+            artifacts.push(...(await this.documentArtifacts(client, document, nav)));
           }
         }
-        const listings = new Map<string, Listing>();
-        for (const listing of [...(before ? listingsOf(before.summary) : []), ...(carried ? listingsOf(next.summary) : [])]) {
-          listings.set(listing.id, listing);
-        }
-        const listedAfter = new Set(carried ? listingsOf(next.summary).map((listing) => listing.id) : []);
-        for (const listing of listings.values()) {
-          const positionAfter = listedAfter.has(listing.id)
-            ? await siteStore.position(client, listing, next.summary.publishedAt, next.documentId)
-            : undefined;
-          const from = Math.min(
-            positionsBefore.get(listing.id) ?? Number.POSITIVE_INFINITY,
-            positionAfter ?? Number.POSITIVE_INFINITY,
-          );
-          const shrank = positionsBefore.has(listing.id) && !listedAfter.has(listing.id);
-          // Same place, same count (a correction): only the page holding it changes.
-          const onlyItsPage = positionsBefore.get(listing.id) === positionAfter;
-          const pages = await this.listingArtifacts(client, listing, nav, from, { shrank, onlyItsPage });
-          artifacts.push(...pages.artifacts);
-          deleted.push(...pages.stale);
+        for (const touch of touched.listings.values()) {
+          artifacts.push(...(await this.listingArtifacts(client, touch, nav)));
+          deleted.push(...(await this.staleListingPages(client, touch)));
         }
         artifacts.push(...(await this.feedArtifacts(client, nav)));
-        const years = new Set([...(before ? [chinaYear(before.summary.publishedAt)] : []), chinaYear(next.summary.publishedAt)]);
-        artifacts.push(...(await this.sitemapArtifacts(client, [...years])));
+        artifacts.push(...(await this.sitemapArtifacts(client, [...touched.years])));
       }
       const written = await this.write(artifacts);
       if (deleted.length > 0) await this.options.store.deleteMany(deleted.map((key) => this.key(key)));
-      const page = `${documentPath(next.documentId)}index.html`;
-      return {
-        kind: 'applied',
-        state: next.state,
-        documentKeys: [this.key(page), this.key(`${documentPath(next.documentId)}index.json`)],
-        written: [...media.written, ...written],
-        deleted: deleted.map((key) => this.key(key)),
-      } as const;
+      return staged.map((stage): ApplyOutcome => {
+        if (stage.kind === 'skipped') return stage;
+        const base = documentPath(stage.next.documentId);
+        return {
+          kind: 'applied',
+          state: stage.next.state,
+          documentKeys: [this.key(`${base}index.html`), this.key(`${base}index.json`)],
+          written: [...stage.media, ...written],
+          deleted: deleted.map((key) => this.key(key)),
+        };
+      });
     });
+  }
+
+  /** One revision into the site's state, noting what its pages and the shared pages must show afterwards. */
+  private async stage(
+    client: PoolClient,
+    event: ContentPublished,
+    touched: Touched,
+  ): Promise<{ kind: 'skipped'; reason: string } | { kind: 'applied'; next: SiteDocument; media: string[] }> {
+    const { revision, fingerprint } = event;
+    const current = await siteStore.document(client, revision.documentId, { lock: true });
+    if (current && current.revision >= revision.revision) {
+      return { kind: 'skipped', reason: `revision ${current.revision} is already applied` };
+    }
+    const carried = carriedBy(revision, this.options.config.siteId);
+    if (!carried && current?.state !== 'live') return { kind: 'skipped', reason: 'not carried by this site' };
+    // Media before the page, inside the transaction: a refused or missing file leaves the site as it was.
+    const media = carried
+      ? await publishMedia({
+          sourceStore: this.options.assets,
+          siteStore: this.options.store,
+          prefix: this.options.prefix,
+          revision,
+          fingerprint,
+        })
+      : { written: [] };
+    const next: SiteDocument = {
+      documentId: revision.documentId,
+      revision: revision.revision,
+      fingerprint,
+      state: carried ? 'live' : 'withdrawn',
+      summary: summaryOf(revision, fingerprint),
+      record: revision,
+      history: [
+        ...(current?.history ?? []),
+        { revision: revision.revision, fingerprint, status: revision.status, correction: revision.correction },
+      ],
+    };
+    const before = current?.state === 'live' ? current : undefined;
+    const listedBefore = before ? listingsOf(before.summary) : [];
+    const listedAfter = carried ? listingsOf(next.summary) : [];
+    const positionsBefore = new Map<string, number>();
+    for (const listing of listedBefore) {
+      positionsBefore.set(
+        listing.id,
+        await siteStore.position(client, listing, before?.summary.publishedAt ?? '', next.documentId),
+      );
+    }
+    for (const listing of [...listedBefore, ...listedAfter]) {
+      if (!touched.listings.has(listing.id)) {
+        const countBefore = await siteStore.count(client, listing);
+        touched.listings.set(listing.id, { listing, countBefore, from: Number.POSITIVE_INFINITY, positions: new Set() });
+      }
+    }
+
+    await siteStore.save(client, next);
+    if (carried) await indexForSearch(client, next.documentId, searchTextOf(revision));
+    else await removeFromSearch(client, next.documentId);
+
+    const afterIds = new Set(listedAfter.map((listing) => listing.id));
+    for (const listing of [...listedBefore, ...listedAfter]) {
+      const touch = touched.listings.get(listing.id);
+      if (touch === undefined) continue;
+      const positionBefore = positionsBefore.get(listing.id);
+      const positionAfter = afterIds.has(listing.id)
+        ? await siteStore.position(client, listing, next.summary.publishedAt, next.documentId)
+        : undefined;
+      if (positionBefore !== undefined && positionBefore === positionAfter) {
+        touch.positions.add(positionAfter); // same place, same count (a correction): only the page holding it changes
+      } else {
+        // Items from its place on move by one.
+        touch.from = Math.min(touch.from, positionBefore ?? Number.POSITIVE_INFINITY, positionAfter ?? Number.POSITIVE_INFINITY);
+      }
+    }
+    touched.documents.add(next.documentId);
+    if ((before === undefined) !== (next.state === 'withdrawn')) {
+      for (const related of revision.related) touched.linked.add(related.documentId);
+      for (const linking of await siteStore.linkingTo(client, next.documentId)) touched.linked.add(linking);
+    }
+    if (before) touched.years.add(chinaYear(before.summary.publishedAt));
+    touched.years.add(chinaYear(next.summary.publishedAt));
+    return { kind: 'applied', next, media: media.written };
   }
 
   /** Renders the whole site from the database: after a navigation change, and to rebuild a lost bucket. */
@@ -218,15 +278,6 @@ export class SitePublisher {
     await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, unique.length) }, worker));
     // In the order the artifacts came, whatever order the writes finished in.
     return unique.map((artifact) => this.key(artifact.key)).filter((key) => written.has(key));
-  }
-
-  private async positions(client: PoolClient, document: SiteDocument | undefined): Promise<Map<string, number>> {
-    const positions = new Map<string, number>();
-    if (!document) return positions;
-    for (const listing of listingsOf(document.summary)) {
-      positions.set(listing.id, await siteStore.position(client, listing, document.summary.publishedAt, document.documentId));
-    }
-    return positions;
   }
 
   private async navigationWith(client: PoolClient): Promise<SiteNav> {
@@ -278,37 +329,56 @@ export class SitePublisher {
     ];
   }
 
-  /** The listing's pages from the chunk holding `fromPosition` to the newest, plus index.html; page files past the end are stale. */
-  private async listingArtifacts(
+  /**
+   * The listing's pages that changed: from the chunk holding `from` to the newest (the page before the newest gains or
+   * loses its "newer" link when a chunk opens or closes), and the chunks holding corrected items.
+   */
+  private async listingArtifacts(client: PoolClient, touch: ListingTouch, nav: SiteNav): Promise<Artifact[]> {
+    const { pageSize } = this.options.config;
+    const { listing } = touch;
+    const count = await siteStore.count(client, listing);
+    if (count === 0) return [];
+    const pageCount = pageCountOf(count, pageSize);
+    const chunkOf = (position: number) => Math.min(Math.floor(position / pageSize), pageCount - 1);
+    const chunks = new Set([...touch.positions].map(chunkOf));
+    if (Number.isFinite(touch.from)) {
+      for (let chunk = Math.max(0, Math.min(chunkOf(touch.from), pageCount - 2)); chunk < pageCount; chunk += 1)
+        chunks.add(chunk);
+    }
+    const artifacts: Artifact[] = [];
+    for (const chunk of [...chunks].sort((a, b) => a - b)) {
+      artifacts.push(...(await this.listingChunk(client, listing, nav, chunk, pageCount)));
+    }
+    return artifacts;
+  }
+
+  /** One chunk of a listing as its page (and, for the newest, index.html too). */
+  private async listingChunk(
     client: PoolClient,
     listing: Listing,
     nav: SiteNav,
-    fromPosition: number,
-    { shrank = false, onlyItsPage = false } = {},
-  ): Promise<{ artifacts: Artifact[]; stale: string[] }> {
+    chunk: number,
+    pageCount: number,
+  ): Promise<Artifact[]> {
     const { pageSize } = this.options.config;
-    const count = await siteStore.count(client, listing);
-    const pageCount = Math.max(1, Math.ceil(count / pageSize));
-    const itsChunk = Number.isFinite(fromPosition) ? Math.min(Math.floor(fromPosition / pageSize), pageCount - 1) : pageCount - 1;
-    // Items from its place on move by one; the page before the newest gains or loses its "newer" link when a chunk opens or closes.
-    const firstChunk = onlyItsPage ? itsChunk : Math.max(0, Math.min(itsChunk, pageCount - 2));
-    const lastChunk = onlyItsPage ? itsChunk : pageCount - 1;
-    const artifacts: Artifact[] = [];
-    if (count > 0) {
-      for (let chunk = firstChunk; chunk <= lastChunk; chunk += 1) {
-        const items = await siteStore.slice(client, listing, chunk * pageSize, pageSize);
-        const page = pageCount - chunk; // reader-facing: 1 is the newest
-        const body = renderListingPage({ listing, page, pageCount, items }, nav, this.options.config);
-        artifacts.push({ key: listingPageKey(listing, page, pageCount), body, contentType: html });
-        if (page === 1) artifacts.push({ key: listingIndexKey(listing), body, contentType: html });
-      }
+    const items = await siteStore.slice(client, listing, chunk * pageSize, pageSize);
+    const page = pageCount - chunk; // reader-facing: 1 is the newest
+    const body = renderListingPage({ listing, page, pageCount, items }, nav, this.options.config);
+    const artifacts: Artifact[] = [{ key: listingPageKey(listing, page, pageCount), body, contentType: html }];
+    if (page === 1) artifacts.push({ key: listingIndexKey(listing), body, contentType: html });
+    return artifacts;
+  }
+
+  /** Page files past the listing's newest chunk, once it has fewer chunks than before; an emptied column's pages go. */
+  private async staleListingPages(client: PoolClient, touch: ListingTouch): Promise<string[]> {
+    const { pageSize } = this.options.config;
+    const count = await siteStore.count(client, touch.listing);
+    const stale: string[] = [];
+    for (let chunk = pageCountOf(count, pageSize); chunk < pageCountOf(touch.countBefore, pageSize); chunk += 1) {
+      stale.push(`${touch.listing.path}page-${chunk + 1}.html`);
     }
-    if (!shrank) return { artifacts, stale: [] };
-    // One item fewer may leave one chunk fewer: the file of the chunk past the newest goes (reader page 0 is that chunk).
-    const stale = count % pageSize === 0 ? [listingPageKey(listing, 0, pageCount)] : [];
-    // An emptied column is never left present: its pages go.
-    if (count === 0) stale.push(listingIndexKey(listing), listingPageKey(listing, 1, 1));
-    return { artifacts, stale };
+    if (count === 0 && touch.countBefore > 0) stale.push(listingIndexKey(touch.listing), `${touch.listing.path}page-1.html`);
+    return stale;
   }
 
   private async feedArtifacts(client: PoolClient, nav: SiteNav): Promise<Artifact[]> {
@@ -361,7 +431,12 @@ export class SitePublisher {
     for (const summary of await siteStore.nonEmptyListingSummaries(client)) {
       for (const listing of listingsOf(summary)) listings.set(listing.id, listing);
     }
-    for (const listing of listings.values()) artifacts.push(...(await this.listingArtifacts(client, listing, nav, 0)).artifacts);
+    for (const listing of listings.values()) {
+      const pageCount = pageCountOf(await siteStore.count(client, listing), this.options.config.pageSize);
+      for (let chunk = 0; chunk < pageCount; chunk += 1) {
+        artifacts.push(...(await this.listingChunk(client, listing, nav, chunk, pageCount)));
+      }
+    }
     artifacts.push(...(await this.feedArtifacts(client, nav)));
     artifacts.push(
       ...(await this.sitemapArtifacts(
