@@ -32,6 +32,8 @@ export const NewmediaEnv = z.object({
   WECHAT_PUBLISH_POLL_MS: z.coerce.number().int().min(10).default(3_000),
   /** Base delay of the background retry of a failed retryable delivery (doubles per attempt). */
   NEWMEDIA_RETRY_MS: z.coerce.number().int().min(10).default(30_000),
+  /** Deliveries (document × account) running at once; each holds a PostgreSQL connection while it runs. */
+  NEWMEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Automatic retries of a retryable failure before it waits for the event to be delivered again. */
   NEWMEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Base backoff of a WeChat call retried within one step (-1, 45009, 5xx, network), doubling per try. */

@@ -31,7 +31,8 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
   const metrics = new ServiceMetrics('newmedia');
   const accounts = loadAccounts(env.ACCOUNTS_FILE, env.ACCOUNT_SECRETS_FILE, secretVariables);
   await ensureDatabase(env.DATABASE_URL);
-  const pool = createPool(env.DATABASE_URL);
+  // One connection per running delivery (its lock), and some for the consumer, the worker and the HTTP server.
+  const pool = createPool(env.DATABASE_URL, env.NEWMEDIA_CONCURRENCY + 8);
   await migrate(pool, await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))));
 
   const store = new S3ObjectStore(s3StoreOptionsFrom(env, env.NEWMEDIA_BUCKET));
@@ -73,6 +74,7 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
     pollMs: env.WECHAT_PUBLISH_POLL_MS,
     retryMs: env.NEWMEDIA_RETRY_MS,
     maxAttempts: env.NEWMEDIA_MAX_ATTEMPTS,
+    concurrency: env.NEWMEDIA_CONCURRENCY,
     // Live on WeChat comes later than the handling of the event (a publish result), so it is observed here.
     onLive: (revision) => metrics.observePublishToLive('newmedia', releasedAtOf(revision)),
   });

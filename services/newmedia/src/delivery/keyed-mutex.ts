@@ -13,3 +13,30 @@ export class KeyedMutex {
     return result;
   }
 }
+
+/**
+ * Runs a task per key one at a time, where any run started after a request serves it: a request arriving while a run
+ * is already waiting shares that run. A burst of N requests for one key costs at most two runs (one going, one queued).
+ */
+export class CoalescingQueue {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly queued = new Map<string, Promise<void>>();
+
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    const waiting = this.queued.get(key);
+    if (waiting !== undefined) return waiting;
+    const before = this.running.get(key) ?? Promise.resolve();
+    const run: Promise<void> = before
+      .catch(() => {})
+      .then(() => {
+        this.queued.delete(key);
+        this.running.set(key, run);
+        return task();
+      })
+      .finally(() => {
+        if (this.running.get(key) === run) this.running.delete(key);
+      });
+    this.queued.set(key, run);
+    return run;
+  }
+}

@@ -11,7 +11,7 @@ import {
 } from '@tongyuan/newmedia-article';
 import type { ObjectStore, Provenance } from '@tongyuan/object-store';
 import type { DeliveryStore } from '../delivery/delivery-store.js';
-import { KeyedMutex } from '../delivery/keyed-mutex.js';
+import { CoalescingQueue } from '../delivery/keyed-mutex.js';
 
 /** The bucket layout the ops audit reads: keep these exactly. */
 export const newmediaKeys = {
@@ -45,7 +45,7 @@ export interface AccountFeedOptions {
 
 /** What the project serves itself per account: the JSON Feed and the H5 reading pages, always the current revision. */
 export class AccountFeeds {
-  private readonly feedLock = new KeyedMutex();
+  private readonly feedRebuilds = new CoalescingQueue();
   constructor(private readonly options: AccountFeedOptions) {}
 
   portalUrl(documentId: string): string {
@@ -145,9 +145,12 @@ export class AccountFeeds {
     return [newmediaKeys.feed(account.id)];
   }
 
-  /** The feed from what the account carries now (PostgreSQL), one writer per account at a time. */
+  /**
+   * The feed from what the account carries now (PostgreSQL), one writer per account at a time; deliveries finishing
+   * while a rebuild waits share it (it reads the state after theirs).
+   */
   private rebuildFeed(account: AccountProfile): Promise<void> {
-    return this.feedLock.run(account.id, async () => {
+    return this.feedRebuilds.run(account.id, async () => {
       const items = await this.options.deliveries.feedItems(account.id);
       const feed = renderJsonFeed({ account, feedUrl: this.feedUrl(account.id), homePageUrl: this.options.portalBaseUrl, items });
       await this.options.store.putIfChanged(newmediaKeys.feed(account.id), feed, {
