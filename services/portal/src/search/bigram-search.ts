@@ -19,22 +19,17 @@ export const bigramsOf = (text: string): string[] => {
   return [...grams];
 };
 
-/** Replaces the document's postings in the caller's transaction. */
+/** Replaces the document's text and postings (its bigrams, GIN-indexed) in the caller's transaction. */
 export const indexForSearch = async (client: PoolClient, documentId: string, text: string): Promise<void> => {
-  await client.query('delete from search_bigrams where document_id = $1', [documentId]);
   await client.query(
-    'insert into search_texts (document_id, text) values ($1, $2) on conflict (document_id) do update set text = excluded.text',
-    [documentId, text],
+    `insert into search_texts (document_id, text, bigrams) values ($1, $2, $3)
+     on conflict (document_id) do update set text = excluded.text, bigrams = excluded.bigrams`,
+    [documentId, text, bigramsOf(text)],
   );
-  await client.query('insert into search_bigrams (bigram, document_id) select unnest($2::text[]), $1', [
-    documentId,
-    bigramsOf(text),
-  ]);
 };
 
 export const removeFromSearch = async (client: PoolClient, documentId: string): Promise<void> => {
   await client.query('delete from search_texts where document_id = $1', [documentId]);
-  await client.query('delete from search_bigrams where document_id = $1', [documentId]);
 };
 
 export interface SearchHit {
@@ -50,8 +45,7 @@ export const searchPhrase = async (db: Db, query: string, limit = 50): Promise<S
   const { rows } = await db.query<{ document_id: string; text: string }>(
     `select t.document_id, t.text
      from search_texts t join site_documents d on d.document_id = t.document_id and d.state = 'live'
-     where ($1::text[] = '{}' or t.document_id in (
-             select document_id from search_bigrams where bigram = any($1) group by document_id having count(*) = cardinality($1)))
+     where ($1::text[] = '{}' or t.bigrams @> $1::text[])
        and strpos(t.text, $2) > 0
      order by (strpos(d.summary->>'title', $2) > 0) desc, d.published_at desc, t.document_id
      limit $3`,

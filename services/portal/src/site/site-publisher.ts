@@ -82,6 +82,16 @@ const WRITES_IN_FLIGHT = 16;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** What makes an object the same object: its bytes, its type and its provenance. */
+const digestOf = (artifact: Artifact): string =>
+  createHash('sha256')
+    .update(artifact.contentType)
+    .update('\0')
+    .update(JSON.stringify(artifact.provenance ?? null))
+    .update('\0')
+    .update(artifact.body)
+    .digest('hex');
+
 /** Every page carries the navigation; this is how the site knows whether its pages carry the current one. */
 export const navigationFingerprint = (nav: SiteNav): string => sha256(JSON.stringify(nav));
 
@@ -137,8 +147,8 @@ export class SitePublisher {
         artifacts.push(...(await this.feedArtifacts(client, nav)));
         artifacts.push(...(await this.sitemapArtifacts(client, [...touched.years])));
       }
-      const written = await this.write(artifacts);
-      if (deleted.length > 0) await this.options.store.deleteMany(deleted.map((key) => this.key(key)));
+      const written = await this.write(client, artifacts);
+      await this.remove(client, deleted);
       return staged.map((stage): ApplyOutcome => {
         if (stage.kind === 'skipped') return stage;
         const base = documentPath(stage.next.documentId);
@@ -239,7 +249,7 @@ export class SitePublisher {
     return withTransaction(this.options.pool, async (client) => {
       const nav = await this.navigationWith(client);
       await siteStore.setFact(client, 'nav', navigationFingerprint(nav));
-      return this.write(await this.everything(client, nav));
+      return this.write(client, await this.everything(client, nav), { trustLedger: false });
     });
   }
 
@@ -257,27 +267,47 @@ export class SitePublisher {
     return `${this.options.prefix}${path}`;
   }
 
-  private async write(artifacts: Artifact[]): Promise<string[]> {
+  /**
+   * Writes the artifacts whose bytes, type or provenance differ from what the portal last wrote at their key (site_objects,
+   * in the caller's transaction). A rebuild does not trust that record: it compares with what S3 holds.
+   */
+  private async write(client: PoolClient, artifacts: Artifact[], { trustLedger = true } = {}): Promise<string[]> {
     const firstOfKey = new Map<string, Artifact>();
     for (const artifact of artifacts) if (!firstOfKey.has(artifact.key)) firstOfKey.set(artifact.key, artifact);
     const unique = [...firstOfKey.values()];
+    const digests = new Map(unique.map((artifact) => [artifact.key, digestOf(artifact)]));
+    const known = trustLedger ? await siteStore.objectDigests(client, [...digests.keys()]) : new Map<string, string>();
+    const changed = unique.filter((artifact) => known.get(artifact.key) !== digests.get(artifact.key));
     const written = new Set<string>();
     // A revision touches a few dozen objects; one at a time, their round trips would be most of its latency.
     let next = 0;
     const worker = async () => {
-      for (let artifact = unique[next++]; artifact !== undefined; artifact = unique[next++]) {
+      for (let artifact = changed[next++]; artifact !== undefined; artifact = changed[next++]) {
         const key = this.key(artifact.key);
-        const result = await this.options.store.putIfChanged(key, artifact.body, {
+        const options = {
           contentType: artifact.contentType,
           cacheControl: 'public, max-age=60',
           ...(artifact.provenance ? { provenance: artifact.provenance } : {}),
-        });
-        if (result.written) written.add(key);
+        };
+        if (trustLedger) {
+          await this.options.store.put(key, artifact.body, options);
+          written.add(key);
+        } else if ((await this.options.store.putIfChanged(key, artifact.body, options)).written) written.add(key);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, unique.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, changed.length) }, worker));
+    await siteStore.recordObjects(
+      client,
+      changed.map((artifact) => ({ key: artifact.key, digest: digests.get(artifact.key) ?? '' })),
+    );
     // In the order the artifacts came, whatever order the writes finished in.
     return unique.map((artifact) => this.key(artifact.key)).filter((key) => written.has(key));
+  }
+
+  private async remove(client: PoolClient, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.options.store.deleteMany(keys.map((key) => this.key(key)));
+    await siteStore.forgetObjects(client, keys);
   }
 
   private async navigationWith(client: PoolClient): Promise<SiteNav> {

@@ -173,4 +173,26 @@ export const siteStore = {
       [name, value],
     );
   },
+
+  /** The digests of what the portal last wrote at these keys. */
+  async objectDigests(db: Db, keys: readonly string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const { rows } = await db.query<{ key: string; digest: string }>('select key, digest from site_objects where key = any($1)', [
+      keys,
+    ]);
+    return new Map(rows.map((row) => [row.key, row.digest]));
+  },
+
+  async recordObjects(db: Db, objects: ReadonlyArray<{ key: string; digest: string }>): Promise<void> {
+    if (objects.length === 0) return;
+    await db.query(
+      `insert into site_objects (key, digest) select * from unnest($1::text[], $2::text[])
+       on conflict (key) do update set digest = excluded.digest`,
+      [objects.map((object) => object.key), objects.map((object) => object.digest)],
+    );
+  },
+
+  async forgetObjects(db: Db, keys: readonly string[]): Promise<void> {
+    await db.query('delete from site_objects where key = any($1)', [keys]);
+  },
 };
