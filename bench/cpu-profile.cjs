@@ -4,7 +4,8 @@ const { Session } = require('node:inspector');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const out = process.env.BENCH_CPU_PROFILE_OUT;
+// Only the main thread: a preload also runs in tsx's loader thread, whose profile would overwrite the service's own.
+const out = require('node:worker_threads').isMainThread ? process.env.BENCH_CPU_PROFILE_OUT : undefined;
 const seconds = Number(process.env.BENCH_CPU_PROFILE_SECONDS ?? 60);
 if (out) {
   const session = new Session();

@@ -28,6 +28,7 @@ export {
 } from './cloud-events.js';
 export type { FingerprintCheck } from './content-published.js';
 export { ContentPublished, toContentPublished, verifyFingerprint } from './content-published.js';
+export { type CorrectionNotice, correctionNoticeOf } from './correction-notice.js';
 export { DeliveryError, DeliveryState, DeliveryStatus, deliveryKeyOf } from './delivery-status.js';
 export type { IndexNumberParts, ParsedDocNumber } from './document-numbers.js';
 export { DocNumber, formatIndexNumber, IndexNumber, parseDocNumber, parseIndexNumber } from './document-numbers.js';

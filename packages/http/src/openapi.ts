@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Route } from './route.js';
+import { type Route, route } from './route.js';
 
 const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
 
@@ -78,4 +78,29 @@ export const openApiDocument = (info: { title: string; version: string; descript
     },
     paths,
   };
+};
+
+/**
+ * A service's route table as served: its routes, GET /v1/openapi.json describing them, and a liveness GET /healthz
+ * (where the server runs with the observability intercept, that answers /healthz first, with the dependency checks).
+ */
+export const documentedRoutes = (info: { title: string; version: string; description: string }, routes: Route[]): Route[] => {
+  const document = openApiDocument(info, routes);
+  return [
+    ...routes,
+    route({
+      method: 'GET',
+      path: '/v1/openapi.json',
+      summary: 'This document',
+      access: 'public',
+      handle: async () => ({ body: document }),
+    }),
+    route({
+      method: 'GET',
+      path: '/healthz',
+      summary: 'Liveness',
+      access: 'public',
+      handle: async () => ({ body: { ok: true } }),
+    }),
+  ];
 };

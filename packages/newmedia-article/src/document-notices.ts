@@ -1,5 +1,11 @@
-import type { DocumentRevision, TableBlock, TableMerge } from '@tongyuan/contracts';
-import { dateOf, dateTimeOf } from './html-text.js';
+import {
+  type CorrectionNotice,
+  correctionNoticeOf,
+  type DocumentRevision,
+  type TableBlock,
+  type TableMerge,
+} from '@tongyuan/contracts';
+import { dateOf } from './html-text.js';
 
 /** 失效 / 废止 banner, the same words as the portal's; null while the document is in force. */
 export const validityBannerOf = (revision: DocumentRevision): { heading: string; text: string } | null => {
@@ -10,37 +16,10 @@ export const validityBannerOf = (revision: DocumentRevision): { heading: string;
     : { heading: '本文件已废止', text: `废止日期：${validity.repealedOn}。本文仅供查阅，不再作为依据。` };
 };
 
-const correctionWords = {
-  correction: { heading: '更正说明', verb: '更正' },
-  validityChange: { heading: '有效性变更说明', verb: '变更有效性' },
-  withdrawal: { heading: '撤回说明', verb: '撤回' },
-} as const;
-
-export interface CorrectionView {
-  heading: string;
-  verb: string;
-  changedAt: string;
-  changedAtText: string;
-  revision: number;
-  previousRevision: number;
-  reason: string;
-  changes: string[];
-}
+export type CorrectionView = CorrectionNotice;
 
 /** When, why and what changed: shown on every carrier of a revision after the first. */
-export const correctionOf = (revision: DocumentRevision): CorrectionView | null => {
-  const correction = revision.correction;
-  if (correction === null) return null;
-  return {
-    ...correctionWords[correction.kind],
-    changedAt: correction.changedAt,
-    changedAtText: dateTimeOf(correction.changedAt),
-    revision: revision.revision,
-    previousRevision: correction.previousRevision,
-    reason: correction.reason,
-    changes: [...correction.changes],
-  };
-};
+export const correctionOf = correctionNoticeOf;
 
 /** The metadata lines at the top of an article, in 公文 order. */
 export const metadataLinesOf = (revision: DocumentRevision): Array<{ label: string; value: string }> => [

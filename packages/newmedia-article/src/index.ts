@@ -12,7 +12,14 @@ export {
 } from './article-images.js';
 export { COVER_SIZE, type Covers, type CoversInput, renderCovers, THUMB_SIZE } from './covers.renderer.js';
 export { type H5PageInput, renderH5Page } from './h5-page.renderer.js';
-export { type FeedItem, type FeedItemInput, feedItemOf, type JsonFeedInput, renderJsonFeed } from './json-feed.js';
+export {
+  type FeedItem,
+  type FeedItemInput,
+  feedItemOf,
+  feedItemText,
+  type JsonFeedInput,
+  renderJsonFeed,
+} from './json-feed.js';
 export {
   authorOf,
   characterCount,

@@ -143,7 +143,7 @@ const itemJson = (item: FeedItem) => ({
  * written in a fixed order and items sorted, so the same items give the same bytes (and putIfChanged skips a rewrite).
  * One item per document: when two revisions of a document are passed, the higher revision wins.
  */
-export function renderJsonFeed(input: JsonFeedInput): string {
+export function renderJsonFeed(input: JsonFeedInput, itemText: (item: FeedItem) => string = feedItemText): string {
   const latest = new Map<string, FeedItem>();
   for (const item of input.items) {
     const held = latest.get(item.id);
@@ -154,15 +154,25 @@ export function renderJsonFeed(input: JsonFeedInput): string {
       (held._tongyuan.revision === item._tongyuan.revision && held._tongyuan.fingerprint < item._tongyuan.fingerprint);
     if (newer) latest.set(item.id, item);
   }
-  const feed = {
-    version: 'https://jsonfeed.org/version/1.1',
-    title: input.account.name,
-    home_page_url: input.homePageUrl,
-    feed_url: input.feedUrl,
-    description: `${input.account.name}发布的政府信息，与政府网站同源`,
-    language: 'zh-CN',
-    authors: [{ name: input.account.name }],
-    items: [...latest.values()].sort(newestFirst).map(itemJson),
-  };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  const head = JSON.stringify(
+    {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: input.account.name,
+      home_page_url: input.homePageUrl,
+      feed_url: input.feedUrl,
+      description: `${input.account.name}发布的政府信息，与政府网站同源`,
+      language: 'zh-CN',
+      authors: [{ name: input.account.name }],
+      items: [],
+    },
+    null,
+    2,
+  );
+  const items = [...latest.values()].sort(newestFirst);
+  if (items.length === 0) return `${head}\n`;
+  // The same bytes as JSON.stringify(feed, null, 2), from each item's own text (which a caller may keep between renders).
+  return `${head.slice(0, -'[]\n}'.length)}[\n${items.map(itemText).join(',\n')}\n  ]\n}\n`;
 }
+
+/** One item as it sits in the feed's items array (JSON, indented two levels deep). */
+export const feedItemText = (item: FeedItem): string => `    ${JSON.stringify(itemJson(item), null, 2).replace(/\n/g, '\n    ')}`;

@@ -1,4 +1,4 @@
-import type { Correction, DocumentRevision, Validity } from '@tongyuan/contracts';
+import { type Correction, correctionNoticeOf, type DocumentRevision, type Validity } from '@tongyuan/contracts';
 import { bodyViews } from './body-blocks.js';
 import { canonicalJsonOf } from './canonical-json.js';
 import { dateOf, dateTimeOf } from './display-format.js';
@@ -97,26 +97,6 @@ const validityBanner = (input: DocumentPageInput, config: SiteConfig) => {
   };
 };
 
-const correctionWords = {
-  correction: { heading: '更正说明', verb: '更正' },
-  validityChange: { heading: '有效性变更说明', verb: '变更有效性' },
-  withdrawal: { heading: '撤回说明', verb: '撤回' },
-} as const;
-
-const correctionNotice = (revision: DocumentRevision) => {
-  const correction = revision.correction;
-  if (correction === null) return null;
-  return {
-    ...correctionWords[correction.kind],
-    changedAt: correction.changedAt,
-    changedAtText: dateTimeOf(correction.changedAt),
-    revision: revision.revision,
-    previousRevision: correction.previousRevision,
-    reason: correction.reason,
-    changes: [...correction.changes],
-  };
-};
-
 /** Short form readers can compare by eye; the full fingerprint is in the meta tags and the JSON view. */
 export const shortFingerprint = (fingerprint: string): string => fingerprint.replace(/^sha256:/, '').slice(0, 12);
 
@@ -167,7 +147,7 @@ export function renderDocumentPage(input: DocumentPageInput, nav: SiteNav, confi
     title: revision.title,
     validityBanner: validityBanner(input, config),
     metadata: metadataRows(revision),
-    correction: correctionNotice(revision),
+    correction: correctionNoticeOf(revision),
     blocks: bodyViews(revision.body, revision.attachments, config),
     attachments: revision.attachments.map((attachment) => attachmentView(attachment, config)),
     related: input.related.map((link) => ({

@@ -6,7 +6,7 @@ import {
   StartRevisionRequest,
   UpdateDraftRequest,
 } from '@tongyuan/contracts';
-import { HttpError, openApiDocument, type Route, route } from '@tongyuan/http';
+import { documentedRoutes, HttpError, type Route, route } from '@tongyuan/http';
 import type { EditorialDesk } from '../editorial-desk.js';
 import { idempotencyKeyFrom } from '../release/idempotency.js';
 import { reviewerRoles, roles, staffRoles } from '../roles.js';
@@ -124,7 +124,7 @@ export const editorialRoutes = (
       handle: async ({ params }) => ({ body: await desk.auditTrail(params.id ?? '') }),
     }),
   ];
-  const document = openApiDocument(
+  return documentedRoutes(
     {
       title: 'tongyuan editorial API',
       version: '1.0.0',
@@ -132,21 +132,4 @@ export const editorialRoutes = (
     },
     routes,
   );
-  return [
-    ...routes,
-    route({
-      method: 'GET',
-      path: '/v1/openapi.json',
-      summary: 'This document',
-      access: 'public',
-      handle: async () => ({ body: document }),
-    }),
-    route({
-      method: 'GET',
-      path: '/healthz',
-      summary: 'Liveness',
-      access: 'public',
-      handle: async () => ({ body: { ok: true } }),
-    }),
-  ];
 };

@@ -77,8 +77,8 @@ export class CandidateFiling {
         const issue = await openIssueFor(client, releaseMonthOf(revision.publishedAt), this.options.totalOffset);
         const section = defaultSectionOf(revision.kind);
         await client.query(
-          `insert into candidates (document_id, issue_id, revision, fingerprint, record, release_month, included, section, position)
-           values ($1, $2, $3, $4, $5, $6, true, $7,
+          `insert into candidates (document_id, issue_id, revision, fingerprint, record, release_month, included, section, published_at, position)
+           values ($1, $2, $3, $4, $5, $6, true, $7, $8,
                    (select coalesce(max(position), 0) + 1 from candidates where issue_id = $2 and section = $7))`,
           [
             revision.documentId,
@@ -88,14 +88,16 @@ export class CandidateFiling {
             JSON.stringify(revision),
             releaseMonthOf(revision.publishedAt),
             section,
+            revision.publishedAt,
           ],
         );
-        // Until an archivist arranges the issue, each section runs in release order, however the partitions interleave.
+        // Until an archivist arranges the issue, each section runs in release order, however the partitions interleave:
+        // only the candidates whose place changed are written (none, when releases arrive in order).
         await client.query(
           `update candidates c set position = ordered.place
-           from (select document_id, row_number() over (order by (record->>'publishedAt')::timestamptz, document_id)::int as place
+           from (select document_id, row_number() over (order by published_at, document_id)::int as place
                  from candidates where issue_id = $1 and section = $2) ordered
-           where c.document_id = ordered.document_id
+           where c.document_id = ordered.document_id and c.position <> ordered.place
              and not exists (select 1 from audit_log where issue_id = $1 and action in ('candidate.change', 'issue.arrange'))`,
           [issue.issue_id, section],
         );
@@ -111,8 +113,8 @@ export class CandidateFiling {
           return { kind: 'removed', issueId: issue.issue_id, steps: [step('withdrawn', issue.issue_id)] };
         }
         await client.query(
-          'update candidates set revision = $2, fingerprint = $3, record = $4, updated_at = now() where document_id = $1',
-          [revision.documentId, revision.revision, event.fingerprint, JSON.stringify(revision)],
+          'update candidates set revision = $2, fingerprint = $3, record = $4, published_at = $5, updated_at = now() where document_id = $1',
+          [revision.documentId, revision.revision, event.fingerprint, JSON.stringify(revision), revision.publishedAt],
         );
         const steps = [step('superseded', issue.issue_id, previous)];
         if (candidate.included) steps.push(step('pending', issue.issue_id));
@@ -121,8 +123,8 @@ export class CandidateFiling {
 
       // The issue is closed: its text is frozen. Keep the latest revision on file so older ones stay recognisable.
       await client.query(
-        'update candidates set revision = $2, fingerprint = $3, record = $4, updated_at = now() where document_id = $1',
-        [revision.documentId, revision.revision, event.fingerprint, JSON.stringify(revision)],
+        'update candidates set revision = $2, fingerprint = $3, record = $4, published_at = $5, updated_at = now() where document_id = $1',
+        [revision.documentId, revision.revision, event.fingerprint, JSON.stringify(revision), revision.publishedAt],
       );
       const printed = await client.query('select 1 from issue_documents where issue_id = $1 and document_id = $2', [
         issue.issue_id,

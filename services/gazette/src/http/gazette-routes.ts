@@ -10,7 +10,7 @@ import {
   HistoricalImportRequest,
 } from '@tongyuan/contracts';
 import type { Pool } from '@tongyuan/database';
-import { HttpError, openApiDocument, type Route, route } from '@tongyuan/http';
+import { documentedRoutes, HttpError, type Route, route } from '@tongyuan/http';
 import { z } from 'zod';
 import type { HistoricalFolder } from '../history/historical-import.js';
 import { listIssues } from '../issues/issue-ledger.js';
@@ -161,7 +161,7 @@ export const gazetteRoutes = ({ pool, workflow, importHistory }: GazetteUseCases
       handle: async ({ query }) => ({ body: await searchGazette(pool, searchQueryFrom(query)) }),
     }),
   ];
-  const document = openApiDocument(
+  return documentedRoutes(
     {
       title: 'tongyuan gazette API',
       version: '1.0.0',
@@ -169,21 +169,4 @@ export const gazetteRoutes = ({ pool, workflow, importHistory }: GazetteUseCases
     },
     routes,
   );
-  return [
-    ...routes,
-    route({
-      method: 'GET',
-      path: '/v1/openapi.json',
-      summary: 'This document',
-      access: 'public',
-      handle: async () => ({ body: document }),
-    }),
-    route({
-      method: 'GET',
-      path: '/healthz',
-      summary: 'Liveness',
-      access: 'public',
-      handle: async () => ({ body: { ok: true } }),
-    }),
-  ];
 };

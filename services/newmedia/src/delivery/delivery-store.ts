@@ -301,6 +301,32 @@ export class DeliveryStore {
     );
   }
 
+  /**
+   * The account's feed items, reading in full only those not in `known` (keyed documentId/revision/fingerprint):
+   * a feed of thousands of items is otherwise read and parsed whole on every rebuild.
+   */
+  async feedItemsExcept(accountId: string, known: ReadonlySet<string>): Promise<Array<{ key: string; item: FeedItem | null }>> {
+    const index = await this.pool.query<{ document_id: string; revision: number; fingerprint: string }>(
+      "select document_id, revision, fingerprint from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null",
+      [accountId],
+    );
+    const keyOf = (row: { document_id: string; revision: number; fingerprint: string }) =>
+      `${row.document_id}/${row.revision}/${row.fingerprint}`;
+    const missing = index.rows.filter((row) => !known.has(keyOf(row))).map((row) => row.document_id);
+    const full =
+      missing.length === 0
+        ? []
+        : (
+            await this.pool.query<{ document_id: string; revision: number; fingerprint: string; feed_item: FeedItem }>(
+              `select document_id, revision, fingerprint, feed_item from newmedia_documents
+               where account_id = $1 and document_id = any($2) and status = 'live' and feed_item is not null`,
+              [accountId, missing],
+            )
+          ).rows;
+    const read = new Map(full.map((row) => [keyOf(row), row.feed_item]));
+    return index.rows.map((row) => ({ key: keyOf(row), item: read.get(keyOf(row)) ?? null }));
+  }
+
   async feedItems(accountId: string): Promise<FeedItem[]> {
     const found = await this.pool.query<{ feed_item: FeedItem }>(
       "select feed_item from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null",

@@ -4,7 +4,9 @@ import { InvalidInputError } from '@tongyuan/errors';
 import {
   type AccountProfile,
   articleImagesOf,
+  type FeedItem,
   feedItemOf,
+  feedItemText,
   prepareInlineImage,
   renderH5Page,
   renderJsonFeed,
@@ -46,6 +48,12 @@ export interface AccountFeedOptions {
 /** What the project serves itself per account: the JSON Feed and the H5 reading pages, always the current revision. */
 export class AccountFeeds {
   private readonly feedRebuilds = new CoalescingQueue();
+  /** Per account, the feed's items as last rendered, with their JSON text: a rebuild reads and renders only what changed. */
+  private readonly itemTexts = new Map<string, Map<string, { item: FeedItem; text: string }>>();
+
+  private itemCache(accountId: string): Map<string, { item: FeedItem; text: string }> {
+    return this.itemTexts.get(accountId) ?? new Map();
+  }
   constructor(private readonly options: AccountFeedOptions) {}
 
   portalUrl(documentId: string): string {
@@ -151,8 +159,23 @@ export class AccountFeeds {
    */
   private rebuildFeed(account: AccountProfile): Promise<void> {
     return this.feedRebuilds.run(account.id, async () => {
-      const items = await this.options.deliveries.feedItems(account.id);
-      const feed = renderJsonFeed({ account, feedUrl: this.feedUrl(account.id), homePageUrl: this.options.portalBaseUrl, items });
+      const cache = this.itemCache(account.id);
+      const rows = await this.options.deliveries.feedItemsExcept(account.id, new Set(cache.keys()));
+      const items: FeedItem[] = [];
+      const texts = new Map<FeedItem, string>();
+      const current = new Map<string, { item: FeedItem; text: string }>();
+      for (const row of rows) {
+        const entry = cache.get(row.key) ?? (row.item === null ? undefined : { item: row.item, text: feedItemText(row.item) });
+        if (entry === undefined) continue; // changed between the two reads: the next rebuild (queued behind its change) has it
+        current.set(row.key, entry);
+        items.push(entry.item);
+        texts.set(entry.item, entry.text);
+      }
+      this.itemTexts.set(account.id, current); // only what the feed holds now: a superseded revision's text goes
+      const feed = renderJsonFeed(
+        { account, feedUrl: this.feedUrl(account.id), homePageUrl: this.options.portalBaseUrl, items },
+        (item) => texts.get(item) ?? feedItemText(item),
+      );
       await this.options.store.putIfChanged(newmediaKeys.feed(account.id), feed, {
         contentType: 'application/feed+json; charset=utf-8',
         cacheControl: PAGE_CACHE,
