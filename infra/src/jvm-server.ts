@@ -133,8 +133,23 @@ export function jvmServer(spec: JvmServerSpec): ServerHandle {
   };
 }
 
-/** Fails with a clear message if something that is not a ready `name` holds the port. */
-async function assertPortFree(port: number, name: string): Promise<void> {
+/**
+ * Fails with a clear message if something that is not a ready `name` holds the port. Right after a crash the kernel may
+ * hold the dead server's port a moment longer (its connections closing), so a taken port is tried again for a while.
+ */
+async function assertPortFree(port: number, name: string, patienceMs = 15_000): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      return await tryListen(port, name);
+    } catch (error) {
+      if (Date.now() > deadline || !/is taken/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+async function tryListen(port: number, name: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>

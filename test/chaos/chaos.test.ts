@@ -22,7 +22,7 @@ describe.runIf(javaAvailable)('chaos: crashes and outages during a stream of rel
       s3OutageMs: 30_000,
       concurrency: 2,
       stepPauseMs: 600,
-      services: ['wechat-fake', 'editorial', 'portal', 'newmedia', 'gazette'],
+      services: ['wechat-fake', 'editorial', 'portal', 'newmedia', 'gazette', 'ops'],
       log: process.env.CHAOS_LOG ? (line) => console.log(line) : undefined,
     });
     expect(report.released.length).toBeGreaterThanOrEqual(60);
@@ -37,5 +37,9 @@ describe.runIf(javaAvailable)('chaos: crashes and outages during a stream of rel
     expect(report.newmedia.duplicateSubmits, 'drafts submitted twice').toEqual([]);
     expect(report.gazette.missing, '规范性文件 not filed for the gazette').toEqual([]);
     expect(report.gazette.stale, 'gazette candidates behind the latest revision').toEqual([]);
+    expect(report.ops.gaps, 'latest revisions the ledger does not show live').toEqual([]);
+    expect(report.ops.findings, 'same-source audit findings').toEqual([]);
+    expect(report.ops.publishCounts, 'WeChat publishes ≠ revisions delivered, per account and document').toEqual([]);
+    expect(report.ops.ledgerRows).toBeGreaterThan(report.released.length);
   });
 });

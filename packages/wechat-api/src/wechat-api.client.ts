@@ -7,6 +7,7 @@ import {
   BatchGetResponse,
   DraftAddResponse,
   type DraftArticle,
+  DraftBatchGetResponse,
   ErrorResponse,
   GetArticleResponse,
   type NewsItem,
@@ -161,6 +162,15 @@ export class WechatAccountApi {
   async addDraft(articles: DraftArticle[]): Promise<{ mediaId: string }> {
     const body = await this.postJson('draft/add', DraftAddResponse, { articles }, false);
     return { mediaId: body.media_id };
+  }
+
+  /** draft/batchget: the account's newest drafts, to find one whose draft/add answer was lost. */
+  async listDrafts(
+    offset = 0,
+    count = 20,
+  ): Promise<Array<{ mediaId: string; items: Array<Partial<NewsItem>>; updateTime: number }>> {
+    const body = await this.postJson('draft/batchget', DraftBatchGetResponse, { offset, count, no_content: 1 });
+    return body.item.map((item) => ({ mediaId: item.media_id, items: item.content.news_item, updateTime: item.update_time }));
   }
 
   /** freepublish/submit: starts an asynchronous publish job; the result comes by freepublish/get or PUBLISHJOBFINISH. */

@@ -71,4 +71,16 @@ export const BatchGetResponse = z.object({
   ),
 });
 
+export const DraftBatchGetResponse = z.object({
+  total_count: z.number().int(),
+  item_count: z.number().int(),
+  item: z.array(
+    z.object({
+      media_id: z.string(),
+      content: z.object({ news_item: z.array(NewsItem.partial()) }),
+      update_time: z.number().int(),
+    }),
+  ),
+});
+
 export const ErrorResponse = z.object({ errcode: z.number().int(), errmsg: z.string().default('') });

@@ -64,12 +64,13 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
     metrics: metrics.bus,
   });
   await bus.ensureTopics(allTopics);
+  const reporter = new StatusReporter(bus, deliveries);
   const deliverer = new NewmediaDeliverer({
     deliveries,
     feeds,
     wechat,
     accounts,
-    reporter: new StatusReporter(bus),
+    reporter,
     logger,
     pollMs: env.WECHAT_PUBLISH_POLL_MS,
     retryMs: env.NEWMEDIA_RETRY_MS,
@@ -81,6 +82,7 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
   const worker = startDeliveryWorker({
     deliveries,
     deliverer,
+    reporter,
     intervalMs: Math.max(10, Math.min(env.WECHAT_PUBLISH_POLL_MS, env.NEWMEDIA_RETRY_MS) / 2),
     logger,
   });

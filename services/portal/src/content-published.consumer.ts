@@ -65,9 +65,15 @@ export const consumeContentPublished = (
         const reports = items.flatMap((item, index) => {
           const outcome = outcomes[index];
           const { documentId, revision } = item.value.revision;
-          if (outcome === undefined || outcome.kind === 'skipped') {
-            item.context.logger.debug({ documentId, reason: outcome?.reason }, 'revision skipped');
-            return [];
+          if (outcome === undefined) return [];
+          if (outcome.kind === 'skipped') {
+            item.context.logger.debug({ documentId, reason: outcome.reason }, 'revision skipped');
+            if (outcome.already === undefined) return [];
+            // This revision was applied before: its report may have been lost with the process that applied it.
+            const state = outcome.already.state === 'live' ? 'delivered' : 'withdrawn';
+            return [
+              { value: status(item.value, item.context.attempt, state, outcome.already.documentKeys), context: item.context },
+            ];
           }
           item.context.logger.info({ documentId, revision, written: outcome.written.length }, 'revision applied');
           const state = outcome.state === 'live' ? 'delivered' : 'withdrawn';

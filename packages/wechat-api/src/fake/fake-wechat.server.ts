@@ -40,6 +40,7 @@ export const fakeEndpoints = [
   'media/uploadimg',
   'material/add_material',
   'draft/add',
+  'draft/batchget',
   'freepublish/submit',
   'freepublish/get',
   'freepublish/delete',
@@ -489,6 +490,8 @@ export class FakeWechatServer {
         return this.deleteArticle(appId, parseJson(body) as { article_id?: string; index?: number });
       case 'freepublish/getarticle':
         return this.getArticle(appId, parseJson(body) as { article_id?: string });
+      case 'draft/batchget':
+        return this.draftBatchGet(appId, parseJson(body) as { offset?: number; count?: number; no_content?: number });
       case 'freepublish/batchget':
         return this.batchGet(appId, parseJson(body) as { offset?: number; count?: number; no_content?: number });
       default:
@@ -704,6 +707,32 @@ export class FakeWechatServer {
         article_id: job.articleId ?? '',
         content: { news_item: this.newsItems(job, input.no_content !== 1) },
         update_time: Math.floor(job.endsAt / 1000),
+      })),
+    };
+  }
+
+  /** draft/batchget: the account's drafts, newest first, with their articles (without content when no_content is 1). */
+  private draftBatchGet(appId: string, input: { offset?: number; count?: number; no_content?: number }) {
+    const count = input.count ?? 20;
+    if (count < 1 || count > 20) throw new Refusal(40097, 'invalid args: count must be 1 to 20');
+    const drafts = this.drafts(appId).sort((a, b) => b.createdAt - a.createdAt);
+    const page = drafts.slice(input.offset ?? 0, (input.offset ?? 0) + count);
+    return {
+      total_count: drafts.length,
+      item_count: page.length,
+      item: page.map((draft) => ({
+        media_id: draft.mediaId,
+        content: {
+          news_item: draft.articles.map((article) => ({
+            title: article.title,
+            author: article.author,
+            digest: article.digest,
+            ...(input.no_content === 1 ? {} : { content: article.content }),
+            content_source_url: article.contentSourceUrl,
+            thumb_media_id: article.thumbMediaId,
+          })),
+        },
+        update_time: Math.floor(draft.createdAt / 1000),
       })),
     };
   }

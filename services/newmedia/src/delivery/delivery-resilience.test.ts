@@ -88,6 +88,20 @@ describe('exactly once per (document, revision, account)', () => {
     expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
   });
 
+  test('a draft/add whose answer is lost is not sent again: the draft it made is found (draft/batchget) and published', async ({
+    newmedia,
+  }) => {
+    const revision = forAccount(8, 'city');
+    const appId = newmedia.appIdOf('city');
+    const addsBefore = newmedia.fake.accepted('draft/add', appId);
+    newmedia.fake.loseAnswers(appId, 'draft/add');
+    await newmedia.publish(revision);
+    await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+    expect(newmedia.fake.accepted('draft/add', appId) - addsBefore).toBe(1);
+    expect(newmedia.fake.calls('draft/batchget', appId)).toBeGreaterThan(0);
+    expect(draftsOf(newmedia.fake, appId, revision.documentId)).toBe(1);
+  });
+
   test('45009 (daily quota) answered, then success: delivered after backoff', async ({ newmedia }) => {
     const revision = forAccount(2, 'zwgk');
     const withTopic = { ...revision, topics: ['政务公开'] };

@@ -37,6 +37,8 @@ export interface Delivery extends DeliveryKey {
   imageUrls: Record<string, string>;
   cover: CoverMaterials | null;
   draftMediaId: string | null;
+  /** A draft/add was sent and its answer not stored yet. */
+  draftingAt: Date | null;
   submittingAt: Date | null;
   publishId: string | null;
   articleId: string | null;
@@ -66,6 +68,7 @@ const columns: Record<string, string> = {
   imageUrls: 'image_urls',
   cover: 'cover',
   draftMediaId: 'draft_media_id',
+  draftingAt: 'drafting_at',
   submittingAt: 'submitting_at',
   publishId: 'publish_id',
   articleId: 'article_id',
@@ -92,6 +95,7 @@ interface Row {
   image_urls: Record<string, string>;
   cover: CoverMaterials | null;
   draft_media_id: string | null;
+  drafting_at: Date | null;
   submitting_at: Date | null;
   publish_id: string | null;
   article_id: string | null;
@@ -113,6 +117,7 @@ const fromRow = (row: Row): Delivery => ({
   imageUrls: row.image_urls,
   cover: row.cover,
   draftMediaId: row.draft_media_id,
+  draftingAt: row.drafting_at,
   submittingAt: row.submitting_at,
   publishId: row.publish_id,
   articleId: row.article_id,
@@ -200,6 +205,26 @@ export class DeliveryStore {
     );
     if (!updated.rows[0]) throw new Error(`no delivery ${key.documentId}/${key.revision}/${key.accountId}`);
     return fromRow(updated.rows[0]);
+  }
+
+  /** The state told on delivery.status, if the delivery is (still) in it. */
+  async markReported(key: DeliveryKey, state: string): Promise<void> {
+    await this.pool.query(`update newmedia_deliveries set reported_state = $4 where ${KEY} and state = $4`, [
+      ...keyParams(key),
+      state,
+    ]);
+  }
+
+  /** Deliveries whose end state was stored but not told (the process died in between), settled for `olderThanMs`. */
+  async unreported(olderThanMs: number, limit = 100): Promise<Delivery[]> {
+    const found = await this.pool.query<Row>(
+      `select * from newmedia_deliveries
+       where reported_state is distinct from state and state in ('delivered', 'withdrawn', 'superseded', 'failed')
+         and updated_at < now() - $1 * interval '1 millisecond'
+       order by updated_at limit $2`,
+      [olderThanMs, limit],
+    );
+    return found.rows.map(fromRow);
   }
 
   /** Earlier revisions' deliveries to the account that have not ended. */

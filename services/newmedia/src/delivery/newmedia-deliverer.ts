@@ -258,9 +258,26 @@ export class NewmediaDeliverer {
     }
 
     if (delivery.step === 'cover-uploaded') {
-      const draft = await this.draftOf(delivery, event, profile);
-      const { mediaId } = await api.addDraft([this.wireArticle(draft, delivery)]);
-      delivery = await deliveries.update(key, { step: 'draft-added', draftMediaId: mediaId });
+      // A draft/add sent before and never answered (a crash, a lost answer) may have made the draft: adopt it, do not add twice.
+      const made = delivery.draftingAt === null ? null : await this.draftWithCover(api, delivery.cover?.coverMediaId);
+      if (made === null) {
+        const draft = await this.draftOf(delivery, event, profile);
+        delivery = await deliveries.update(key, { draftingAt: new Date() });
+        let mediaId: string;
+        try {
+          ({ mediaId } = await api.addDraft([this.wireArticle(draft, delivery)]));
+        } catch (error) {
+          // An errcode answer or an open breaker means no draft was made; a lost answer leaves draftingAt set.
+          if (error instanceof WechatApiError && (error.errcode !== undefined || error.code === 'WECHAT_BREAKER_OPEN')) {
+            await deliveries.update(key, { draftingAt: null });
+          }
+          throw error;
+        }
+        delivery = await deliveries.update(key, { step: 'draft-added', draftMediaId: mediaId, draftingAt: null });
+      } else {
+        this.options.logger.warn({ ...key, mediaId: made }, 'adopted the draft an unanswered draft/add had made');
+        delivery = await deliveries.update(key, { step: 'draft-added', draftMediaId: made, draftingAt: null });
+      }
     }
 
     if (delivery.step === 'draft-added') {
@@ -289,6 +306,18 @@ export class NewmediaDeliverer {
     if (delivery.step === 'submitting') await this.reconcileSubmit(delivery, event, profile, api);
     // Submitted earlier (a replay, a restart): polling and the push finish it, the lease is not needed.
     else if (delivery.step === 'submitted') await deliveries.update(key, { retryAt: null });
+  }
+
+  /** The newest drafts of the account, searched for the one made with this delivery's own cover (unique per delivery). */
+  private async draftWithCover(api: WechatAccountApi, coverMediaId: string | undefined): Promise<string | null> {
+    if (coverMediaId === undefined) return null;
+    for (let offset = 0; offset < 100; offset += 20) {
+      const page = await api.listDrafts(offset, 20);
+      const found = page.find((draft) => draft.items.some((item) => item.thumb_media_id === coverMediaId));
+      if (found) return found.mediaId;
+      if (page.length < 20) return null;
+    }
+    return null;
   }
 
   /** After a crash between submit and its answer being stored: published already (batchget) or an operator decides. */

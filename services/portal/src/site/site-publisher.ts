@@ -38,7 +38,8 @@ export interface SitePublisherOptions {
 }
 
 export type ApplyOutcome =
-  | { kind: 'skipped'; reason: string }
+  /** already: this very revision was applied before (a redelivery): what it left, to be reported again. */
+  | { kind: 'skipped'; reason: string; already?: { state: 'live' | 'withdrawn'; documentKeys: string[] } }
   | { kind: 'applied'; state: 'live' | 'withdrawn'; documentKeys: string[]; written: string[]; deleted: string[] };
 
 interface Artifact {
@@ -119,7 +120,8 @@ export class SitePublisher {
     }
     return withTransaction(this.options.pool, async (client) => {
       const touched: Touched = { documents: new Set(), linked: new Set(), listings: new Map(), years: new Set() };
-      const staged: Array<{ kind: 'skipped'; reason: string } | { kind: 'applied'; next: SiteDocument; media: string[] }> = [];
+      const staged: Array<Extract<ApplyOutcome, { kind: 'skipped' }> | { kind: 'applied'; next: SiteDocument; media: string[] }> =
+        [];
       for (const event of events) staged.push(await this.stage(client, event, touched));
       if (touched.documents.size === 0) return staged as ApplyOutcome[];
 
@@ -151,11 +153,10 @@ export class SitePublisher {
       await this.remove(client, deleted);
       return staged.map((stage): ApplyOutcome => {
         if (stage.kind === 'skipped') return stage;
-        const base = documentPath(stage.next.documentId);
         return {
           kind: 'applied',
           state: stage.next.state,
-          documentKeys: [this.key(`${base}index.html`), this.key(`${base}index.json`)],
+          documentKeys: this.documentKeys(stage.next.documentId),
           written: [...stage.media, ...written],
           deleted: deleted.map((key) => this.key(key)),
         };
@@ -168,11 +169,14 @@ export class SitePublisher {
     client: PoolClient,
     event: ContentPublished,
     touched: Touched,
-  ): Promise<{ kind: 'skipped'; reason: string } | { kind: 'applied'; next: SiteDocument; media: string[] }> {
+  ): Promise<Extract<ApplyOutcome, { kind: 'skipped' }> | { kind: 'applied'; next: SiteDocument; media: string[] }> {
     const { revision, fingerprint } = event;
     const current = await siteStore.document(client, revision.documentId, { lock: true });
     if (current && current.revision >= revision.revision) {
-      return { kind: 'skipped', reason: `revision ${current.revision} is already applied` };
+      const reason = `revision ${current.revision} is already applied`;
+      if (current.revision !== revision.revision || current.fingerprint !== fingerprint) return { kind: 'skipped', reason };
+      // Applied, and perhaps never reported (the process died in between): the consumer reports it again.
+      return { kind: 'skipped', reason, already: { state: current.state, documentKeys: this.documentKeys(current.documentId) } };
     }
     const carried = carriedBy(revision, this.options.config.siteId);
     if (!carried && current?.state !== 'live') return { kind: 'skipped', reason: 'not carried by this site' };
@@ -261,6 +265,12 @@ export class SitePublisher {
     } finally {
       client.release();
     }
+  }
+
+  /** The document's own objects, as delivery.status names them. */
+  private documentKeys(documentId: string): string[] {
+    const base = documentPath(documentId);
+    return [this.key(`${base}index.html`), this.key(`${base}index.json`)];
   }
 
   private key(path: string): string {
