@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DeliveryStatus, DeliveryStatus as DeliveryStatusSchema } from '@tongyuan/contracts';
 import { issueTokens } from '@tongyuan/http';
-import { type InfraEndpoints, kafkaServer, localCredentials, privatePostgres, s3Server } from '@tongyuan/infra';
+import { freeServerPort, type InfraEndpoints, startPrivateServers as startInfraServers } from '@tongyuan/infra';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
-import { freeServerPort } from '../packages/testing/src/free-port.ts';
 import { Pipeline, type PipelineOptions, repoRoot, type ServiceName } from '../scripts/pipeline.ts';
 import { staff } from '../services/editorial/src/staff.fixture.ts';
 
@@ -52,42 +51,10 @@ export interface PrivateServers {
   stop(): Promise<void>;
 }
 
-/** Kafka (KRaft), S3Proxy and PostgreSQL of this run alone, below the ephemeral port range like the chaos run's. */
+/** Kafka (KRaft), S3Proxy and PostgreSQL of this run alone (as the chaos run's), stopped and deleted on Ctrl-C too. */
 export const startPrivateServers = async (label: string): Promise<PrivateServers> => {
-  const id = uniqueName(label);
-  const [kafkaPort, controllerPort, s3Port, postgresPort] = await Promise.all([
-    freeServerPort(),
-    freeServerPort(),
-    freeServerPort(),
-    freeServerPort(),
-  ]);
-  const kafka = kafkaServer({ name: `kafka-${id}`, port: kafkaPort, controllerPort });
-  const s3 = s3Server({ name: `s3-${id}`, port: s3Port });
-  const postgres = privatePostgres({ name: `postgres-${id}`, port: postgresPort });
-  const stop = cleaningUp(async () => {
-    await Promise.allSettled([kafka.stop(), s3.stop(), postgres.destroy()]);
-    await Promise.allSettled(
-      [`kafka-${id}`, `s3-${id}`].map((name) => rm(join(repoRoot, '.local', 'data', name), { recursive: true, force: true })),
-    );
-  });
-  try {
-    await Promise.all([kafka.start(), s3.start(), postgres.start()]);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return {
-    kafkaBrokers: kafka.url,
-    endpoints: {
-      KAFKA_BROKERS: kafka.url,
-      S3_ENDPOINT: s3.url,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: localCredentials.s3AccessKeyId,
-      S3_SECRET_ACCESS_KEY: localCredentials.s3SecretAccessKey,
-      DATABASE_URL: postgres.url,
-    },
-    stop,
-  };
+  const servers = await startInfraServers(uniqueName(label));
+  return { kafkaBrokers: servers.kafka.url, endpoints: servers.endpoints, stop: cleaningUp(servers.destroy) };
 };
 
 /** Demo staff with fresh tokens: the editors' API and the archivists' API authenticate them. */

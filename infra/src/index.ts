@@ -7,10 +7,12 @@ import { postgresServer } from './postgres-server.js';
 import { postgresAnswers } from './readiness.js';
 import { localCredentials, s3Server } from './s3-server.js';
 
+export { freePort, freeServerPort } from './free-port.js';
 export type { ServerHandle } from './jvm-server.js';
 export { type KafkaServerOptions, kafkaServer } from './kafka-server.js';
 export { type PostgresServer, postgresServer } from './postgres-server.js';
 export { type PrivatePostgres, type PrivatePostgresOptions, privatePostgres } from './private-postgres.js';
+export { type PrivateServers, startPrivateServers } from './private-servers.js';
 export { localCredentials, type S3ServerOptions, s3Server } from './s3-server.js';
 
 /** What services read from the environment to find the infrastructure. */

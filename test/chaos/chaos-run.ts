@@ -2,15 +2,14 @@
 // the S3 server is unreachable for a while and PostgreSQL restarts; then what every carrier shows once it recovers.
 // The servers are private to the run (own ports, own data), so the outages touch nothing else on the machine.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueTokens } from '@tongyuan/http';
-import { kafkaServer, localCredentials, privatePostgres, s3Server } from '@tongyuan/infra';
+import { freeServerPort, startPrivateServers } from '@tongyuan/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 // From the sources, not @tongyuan/testing's index: that loads vitest, and `npm run chaos` runs outside it.
-import { freeServerPort } from '../../packages/testing/src/free-port.ts';
 import { waitFor } from '../../packages/testing/src/wait-for.ts';
 import { EditorialClient, type Released, variantOf } from '../../scripts/editorial-client.ts';
 import { Pipeline, type ServiceName } from '../../scripts/pipeline.ts';
@@ -63,30 +62,14 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     log(line);
   };
   const id = `chaos-${randomBytes(5).toString('hex')}`;
-  // Below the ephemeral range: these servers restart mid-run, and their ports must still be theirs when they come back.
-  const [kafkaPort, controllerPort, s3Port, postgresPort] = await Promise.all([
-    freeServerPort(),
-    freeServerPort(),
-    freeServerPort(),
-    freeServerPort(),
-  ]);
-  const kafka = kafkaServer({ name: `kafka-${id}`, port: kafkaPort, controllerPort });
-  const s3 = s3Server({ name: `s3-${id}`, port: s3Port });
-  const postgres = privatePostgres({ name: `postgres-${id}`, port: postgresPort });
-  await Promise.all([kafka.start(), s3.start(), postgres.start()]);
+  const servers = await startPrivateServers(id);
+  const { kafka, s3, postgres } = servers;
   note('private Kafka, S3 and PostgreSQL up');
 
   const { users, tokens } = issueTokens(Object.values(staff).map((person) => ({ ...person, roles: [...person.roles] })));
   const workDir = await mkdtemp(join(tmpdir(), 'tongyuan-chaos-'));
   const pipeline = new Pipeline({
-    endpoints: {
-      KAFKA_BROKERS: kafka.url,
-      S3_ENDPOINT: s3.url,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: localCredentials.s3AccessKeyId,
-      S3_SECRET_ACCESS_KEY: localCredentials.s3SecretAccessKey,
-      DATABASE_URL: postgres.url,
-    },
+    endpoints: servers.endpoints,
     users,
     workDir,
     ports: Object.fromEntries(await Promise.all(options.services.map(async (name) => [name, await freeServerPort()] as const))),
@@ -279,12 +262,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     };
   } finally {
     await pipeline.stop().catch(() => {});
-    await Promise.allSettled([kafka.stop(), s3.stop(), postgres.destroy()]);
-    await Promise.allSettled(
-      [`kafka-${id}`, `s3-${id}`].map((name) =>
-        rm(join(new URL('../../.local/data/', import.meta.url).pathname, name), { recursive: true, force: true }),
-      ),
-    );
+    await servers.destroy();
   }
 };
 

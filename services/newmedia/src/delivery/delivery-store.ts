@@ -132,6 +132,8 @@ const KEY = 'document_id = $1 and revision = $2 and account_id = $3';
 
 /** The service's PostgreSQL state: revisions received, deliveries, what each account carries, articles on WeChat. */
 export class DeliveryStore {
+  private readonly recentRevisions = new Map<string, ContentPublished>();
+
   constructor(private readonly pool: Pool) {}
 
   /**
@@ -158,18 +160,33 @@ export class DeliveryStore {
   }
 
   async saveRevision(event: ContentPublished): Promise<void> {
-    await this.pool.query(
+    const saved = await this.pool.query(
       'insert into newmedia_revisions (document_id, revision, fingerprint, event) values ($1, $2, $3, $4) on conflict do nothing',
       [event.revision.documentId, event.revision.revision, event.fingerprint, JSON.stringify(event)],
     );
+    if (saved.rowCount === 1) this.remember(event);
   }
 
+  /** A stored revision (read at every step of its deliveries): kept in memory once read, as it never changes. */
   async revision(documentId: string, revision: number): Promise<ContentPublished | null> {
+    const cached = this.recentRevisions.get(`${documentId}/${revision}`);
+    if (cached !== undefined) return cached;
     const found = await this.pool.query<{ event: unknown }>(
       'select event from newmedia_revisions where document_id = $1 and revision = $2',
       [documentId, revision],
     );
-    return found.rows[0] ? ContentPublished.parse(found.rows[0].event) : null;
+    if (!found.rows[0]) return null;
+    const event = ContentPublished.parse(found.rows[0].event);
+    this.remember(event);
+    return event;
+  }
+
+  private remember(event: ContentPublished): void {
+    const key = `${event.revision.documentId}/${event.revision.revision}`;
+    this.recentRevisions.delete(key);
+    this.recentRevisions.set(key, event);
+    // Least recently stored first: the oldest goes once the map is full.
+    if (this.recentRevisions.size > 500) this.recentRevisions.delete(this.recentRevisions.keys().next().value ?? '');
   }
 
   async get(key: DeliveryKey): Promise<Delivery | null> {

@@ -43,4 +43,15 @@ describe('CoalescingQueue', () => {
     await queue.run('a', async () => void order.push('a2'));
     expect(order).toEqual(['b1', 'a1', 'a2']);
   });
+
+  test('with a minimum interval, runs of one key start that far apart, and requests meanwhile share the waiting run', async () => {
+    const queue = new CoalescingQueue(200);
+    const starts: number[] = [];
+    const run = async () => void starts.push(Date.now());
+    await queue.run('city', run);
+    const burst = Array.from({ length: 5 }, () => queue.run('city', run));
+    await Promise.all(burst);
+    expect(starts).toHaveLength(2);
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(195);
+  });
 });

@@ -21,6 +21,10 @@ export class KeyedMutex {
 export class CoalescingQueue {
   private readonly running = new Map<string, Promise<void>>();
   private readonly queued = new Map<string, Promise<void>>();
+  private readonly lastStart = new Map<string, number>();
+
+  /** minIntervalMs: runs of one key start at least this far apart (requests meanwhile join the waiting run). */
+  constructor(private readonly minIntervalMs = 0) {}
 
   run(key: string, task: () => Promise<void>): Promise<void> {
     const waiting = this.queued.get(key);
@@ -28,8 +32,11 @@ export class CoalescingQueue {
     const before = this.running.get(key) ?? Promise.resolve();
     const run: Promise<void> = before
       .catch(() => {})
-      .then(() => {
+      .then(async () => {
+        const wait = (this.lastStart.get(key) ?? Number.NEGATIVE_INFINITY) + this.minIntervalMs - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         this.queued.delete(key);
+        this.lastStart.set(key, Date.now());
         this.running.set(key, run);
         return task();
       })

@@ -47,7 +47,8 @@ export interface AccountFeedOptions {
 
 /** What the project serves itself per account: the JSON Feed and the H5 reading pages, always the current revision. */
 export class AccountFeeds {
-  private readonly feedRebuilds = new CoalescingQueue();
+  // A feed holds every item the account carries (megabytes): under load it is rewritten at most twice a second.
+  private readonly feedRebuilds = new CoalescingQueue(500);
   /** Per account, the feed's items as last rendered, with their JSON text: a rebuild reads and renders only what changed. */
   private readonly itemTexts = new Map<string, Map<string, { item: FeedItem; text: string }>>();
 

@@ -30,7 +30,7 @@ export const listingsOf = (summary: DocumentSummary): Listing[] => {
     listing('catalogue', '政府信息公开目录', 'true'),
     listing('kind', summary.kind, `summary->>'kind' = $1`, [summary.kind], summary.kind),
     listing('organ', summary.issuingOrgan, `summary->>'issuingOrgan' = $1`, [summary.issuingOrgan], summary.issuingOrgan),
-    listing('year', `${year}年`, `to_char(published_at at time zone 'Asia/Shanghai', 'YYYY') = $1`, [year], year),
+    listing('year', `${year}年`, `year = $1`, [year], year),
     ...summary.topics.map((topic) => listing('topic', topic, `summary->'topics' ? $1`, [topic], topic)),
   ];
   if (summary.kind === '规章' || summary.kind === '规范性文件') {

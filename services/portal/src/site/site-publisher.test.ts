@@ -109,8 +109,9 @@ describe('SitePublisher against the real PostgreSQL and S3 server', () => {
         };
       });
       await portal.pool.query(
-        `insert into site_documents (document_id, revision, fingerprint, state, published_at, summary, record, history)
-         select x->>'documentId', 1, x->>'fingerprint', 'live', (x->>'publishedAt')::timestamptz, x->'summary', x->'record', x->'history'
+        `insert into site_documents (document_id, revision, fingerprint, state, published_at, summary, record, history, year, last_modified)
+         select x->>'documentId', 1, x->>'fingerprint', 'live', (x->>'publishedAt')::timestamptz, x->'summary', x->'record', x->'history',
+                to_char((x->>'publishedAt')::timestamptz at time zone 'Asia/Shanghai', 'YYYY'), x->>'publishedAt'
          from jsonb_array_elements($1::jsonb) x`,
         [JSON.stringify(rows)],
       );

@@ -58,10 +58,12 @@ export const siteStore = {
 
   async save(db: Db, document: SiteDocument): Promise<void> {
     await db.query(
-      `insert into site_documents (document_id, revision, fingerprint, state, published_at, summary, record, history, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, now())
+      `insert into site_documents (document_id, revision, fingerprint, state, published_at, summary, record, history, year,
+         last_modified, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, to_char($5::timestamptz at time zone 'Asia/Shanghai', 'YYYY'), $9, now())
        on conflict (document_id) do update set revision = excluded.revision, fingerprint = excluded.fingerprint, state = excluded.state,
-         published_at = excluded.published_at, summary = excluded.summary, record = excluded.record, history = excluded.history, updated_at = now()`,
+         published_at = excluded.published_at, summary = excluded.summary, record = excluded.record, history = excluded.history,
+         year = excluded.year, last_modified = excluded.last_modified, updated_at = now()`,
       [
         document.documentId,
         document.revision,
@@ -71,6 +73,7 @@ export const siteStore = {
         JSON.stringify(document.summary),
         JSON.stringify(document.record),
         JSON.stringify(document.history),
+        document.record.correction?.changedAt ?? document.record.publishedAt,
       ],
     );
   },
@@ -135,9 +138,9 @@ export const siteStore = {
   async nonEmptyListingSummaries(db: Db): Promise<DocumentSummary[]> {
     // One representative summary per distinct (kind, organ, year, topics, validity) is enough to name every non-empty listing.
     const { rows } = await db.query<{ summary: DocumentSummary }>(
-      `select distinct on (summary->>'kind', summary->>'issuingOrgan', to_char(published_at at time zone 'Asia/Shanghai', 'YYYY'), summary->'topics', summary->>'validity')
+      `select distinct on (summary->>'kind', summary->>'issuingOrgan', year, summary->'topics', summary->>'validity')
          summary from site_documents where state = 'live'
-       order by summary->>'kind', summary->>'issuingOrgan', to_char(published_at at time zone 'Asia/Shanghai', 'YYYY'), summary->'topics', summary->>'validity', document_id`,
+       order by summary->>'kind', summary->>'issuingOrgan', year, summary->'topics', summary->>'validity', document_id`,
     );
     return rows.map((row) => row.summary);
   },
@@ -145,8 +148,7 @@ export const siteStore = {
   /** Live documents of one year, for that year's sitemap part. */
   async sitemapEntries(db: Db, year: string): Promise<Array<{ documentId: string; lastModified: string }>> {
     const { rows } = await db.query<{ document_id: string; last_modified: string }>(
-      `select document_id, coalesce(record->'correction'->>'changedAt', record->>'publishedAt') as last_modified
-       from site_documents where state = 'live' and to_char(published_at at time zone 'Asia/Shanghai', 'YYYY') = $1
+      `select document_id, last_modified from site_documents where state = 'live' and year = $1
        order by published_at, document_id`,
       [year],
     );
@@ -155,9 +157,7 @@ export const siteStore = {
 
   async sitemapYears(db: Db): Promise<Array<{ year: string; lastModified: string }>> {
     const { rows } = await db.query<{ year: string; last_modified: string }>(
-      `select to_char(published_at at time zone 'Asia/Shanghai', 'YYYY') as year,
-              max(coalesce(record->'correction'->>'changedAt', record->>'publishedAt')) as last_modified
-       from site_documents where state = 'live' group by 1 order by 1`,
+      `select year, max(last_modified) as last_modified from site_documents where state = 'live' group by 1 order by 1`,
     );
     return rows.map((row) => ({ year: row.year, lastModified: row.last_modified }));
   },
