@@ -55,6 +55,8 @@ const html = 'text/html; charset=utf-8';
 interface ListingTouch {
   listing: Listing;
   countBefore: number;
+  /** Its count as the batch goes (kept by the batch, which is the only writer of the site in its transaction). */
+  count: number;
   /** The lowest position (oldest first) from which items moved: every chunk from there to the newest changes. */
   from: number;
   /** Positions of items that stayed in place (corrections): only their chunks change. */
@@ -133,7 +135,7 @@ export class SitePublisher {
         // A column appeared or emptied: every page carries the navigation, so the whole site is rendered again (rare).
         await siteStore.setFact(client, 'nav', navigationFingerprint(nav));
         artifacts.push(...(await this.everything(client, nav)));
-        for (const touch of touched.listings.values()) deleted.push(...(await this.staleListingPages(client, touch)));
+        for (const touch of touched.listings.values()) deleted.push(...this.staleListingPages(touch));
       } else {
         const documents = await siteStore.documents(client, [...new Set([...touched.documents, ...touched.linked])]);
         for (const document of documents) {
@@ -144,7 +146,7 @@ export class SitePublisher {
         }
         for (const touch of touched.listings.values()) {
           artifacts.push(...(await this.listingArtifacts(client, touch, nav)));
-          deleted.push(...(await this.staleListingPages(client, touch)));
+          deleted.push(...this.staleListingPages(touch));
         }
         artifacts.push(...(await this.feedArtifacts(client, nav)));
         artifacts.push(...(await this.sitemapArtifacts(client, [...touched.years])));
@@ -205,32 +207,41 @@ export class SitePublisher {
     const before = current?.state === 'live' ? current : undefined;
     const listedBefore = before ? listingsOf(before.summary) : [];
     const listedAfter = carried ? listingsOf(next.summary) : [];
-    const positionsBefore = new Map<string, number>();
-    for (const listing of listedBefore) {
-      positionsBefore.set(
-        listing.id,
-        await siteStore.position(client, listing, before?.summary.publishedAt ?? '', next.documentId),
-      );
-    }
-    for (const listing of [...listedBefore, ...listedAfter]) {
+    const listed = new Map([...listedBefore, ...listedAfter].map((listing) => [listing.id, listing]));
+    for (const listing of listed.values()) {
       if (!touched.listings.has(listing.id)) {
         const countBefore = await siteStore.count(client, listing);
-        touched.listings.set(listing.id, { listing, countBefore, from: Number.POSITIVE_INFINITY, positions: new Set() });
+        touched.listings.set(listing.id, {
+          listing,
+          countBefore,
+          count: countBefore,
+          from: Number.POSITIVE_INFINITY,
+          positions: new Set(),
+        });
       }
+    }
+    // A document's place, oldest first, is the listing's count less the items newer than it: newer items are few and
+    // found by index, where counting the older ones would read the whole listing.
+    const positionOf = async (touch: ListingTouch, publishedAt: string) =>
+      touch.count - (await siteStore.newerCount(touch.listing, client, publishedAt, next.documentId)) - 1;
+    const positionsBefore = new Map<string, number>();
+    for (const listing of listedBefore) {
+      const touch = touched.listings.get(listing.id);
+      if (touch && before) positionsBefore.set(listing.id, await positionOf(touch, before.summary.publishedAt));
     }
 
     await siteStore.save(client, next);
     if (carried) await indexForSearch(client, next.documentId, searchTextOf(revision));
     else await removeFromSearch(client, next.documentId);
 
+    const beforeIds = new Set(listedBefore.map((listing) => listing.id));
     const afterIds = new Set(listedAfter.map((listing) => listing.id));
-    for (const listing of [...listedBefore, ...listedAfter]) {
+    for (const listing of listed.values()) {
       const touch = touched.listings.get(listing.id);
       if (touch === undefined) continue;
+      touch.count += (afterIds.has(listing.id) ? 1 : 0) - (beforeIds.has(listing.id) ? 1 : 0);
       const positionBefore = positionsBefore.get(listing.id);
-      const positionAfter = afterIds.has(listing.id)
-        ? await siteStore.position(client, listing, next.summary.publishedAt, next.documentId)
-        : undefined;
+      const positionAfter = afterIds.has(listing.id) ? await positionOf(touch, next.summary.publishedAt) : undefined;
       if (positionBefore !== undefined && positionBefore === positionAfter) {
         touch.positions.add(positionAfter); // same place, same count (a correction): only the page holding it changes
       } else {
@@ -375,8 +386,7 @@ export class SitePublisher {
    */
   private async listingArtifacts(client: PoolClient, touch: ListingTouch, nav: SiteNav): Promise<Artifact[]> {
     const { pageSize } = this.options.config;
-    const { listing } = touch;
-    const count = await siteStore.count(client, listing);
+    const { listing, count } = touch;
     if (count === 0) return [];
     const pageCount = pageCountOf(count, pageSize);
     const chunkOf = (position: number) => Math.min(Math.floor(position / pageSize), pageCount - 1);
@@ -410,9 +420,9 @@ export class SitePublisher {
   }
 
   /** Page files past the listing's newest chunk, once it has fewer chunks than before; an emptied column's pages go. */
-  private async staleListingPages(client: PoolClient, touch: ListingTouch): Promise<string[]> {
+  private staleListingPages(touch: ListingTouch): string[] {
     const { pageSize } = this.options.config;
-    const count = await siteStore.count(client, touch.listing);
+    const { count } = touch;
     const stale: string[] = [];
     for (let chunk = pageCountOf(count, pageSize); chunk < pageCountOf(touch.countBefore, pageSize); chunk += 1) {
       stale.push(`${touch.listing.path}page-${chunk + 1}.html`);

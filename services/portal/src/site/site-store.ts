@@ -103,12 +103,12 @@ export const siteStore = {
     return rows[0]?.n ?? 0;
   },
 
-  /** How many live items of the listing come before this (published_at, id): the document's position, oldest first. */
-  async position(db: Db, listing: Listing, publishedAt: string, documentId: string): Promise<number> {
+  /** How many live items of the listing come after this (published_at, id): few, and read by index from the newest. */
+  async newerCount(listing: Listing, db: Db, publishedAt: string, documentId: string): Promise<number> {
     const at = listing.params.length;
     const { rows } = await db.query<{ n: number }>(
       `select count(*)::int as n from site_documents
-       where state = 'live' and (${listing.where}) and (published_at, document_id) < ($${at + 1}::timestamptz, $${at + 2})`,
+       where state = 'live' and (${listing.where}) and (published_at, document_id) > ($${at + 1}::timestamptz, $${at + 2})`,
       [...listing.params, publishedAt, documentId],
     );
     return rows[0]?.n ?? 0;
