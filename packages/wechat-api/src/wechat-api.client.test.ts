@@ -314,7 +314,8 @@ describe('publishing', () => {
     fake.setCallback(appId, `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/wechat`, 'push-token');
     try {
       const { publishId } = await api.submitPublish((await api.addDraft([article(await thumbOf(api))])).mediaId);
-      const push = await waitFor(() => received[0]);
+      // Jobs of earlier tests may push here too once the callback is set: wait for this job's push.
+      const push = await waitFor(() => received.find((r) => parsePublishJobFinished(r.body)?.publishId === publishId));
       const query = new URL(push.url, 'http://x').searchParams;
       expect(verifyPushSignature('push-token', Object.fromEntries(query))).toBe(true);
       expect(verifyPushSignature('other-token', Object.fromEntries(query))).toBe(false);

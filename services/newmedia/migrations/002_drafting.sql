@@ -6,4 +6,4 @@ alter table newmedia_deliveries add column drafting_at timestamptz;
 -- it leaves them apart; the worker tells it again, so the ops ledger never misses where a revision is live.
 alter table newmedia_deliveries add column reported_state text;
 create index newmedia_deliveries_unreported on newmedia_deliveries (updated_at)
-  where reported_state is distinct from state and state in ('delivered', 'withdrawn', 'superseded', 'failed');
+  where reported_state is distinct from state and state in ('delivered', 'withdrawn', 'superseded');

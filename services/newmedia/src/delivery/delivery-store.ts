@@ -232,11 +232,14 @@ export class DeliveryStore {
     ]);
   }
 
-  /** Deliveries whose end state was stored but not told (the process died in between), settled for `olderThanMs`. */
+  /**
+   * Deliveries whose end state was stored but not told (the process died in between), settled for `olderThanMs`. Only
+   * final states: a failed delivery is retried, and telling a stale `failed` after its retry succeeded would undo it.
+   */
   async unreported(olderThanMs: number, limit = 100): Promise<Delivery[]> {
     const found = await this.pool.query<Row>(
       `select * from newmedia_deliveries
-       where reported_state is distinct from state and state in ('delivered', 'withdrawn', 'superseded', 'failed')
+       where reported_state is distinct from state and state in ('delivered', 'withdrawn', 'superseded')
          and updated_at < now() - $1 * interval '1 millisecond'
        order by updated_at limit $2`,
       [olderThanMs, limit],
