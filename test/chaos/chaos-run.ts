@@ -213,14 +213,11 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       { what: 'every latest revision live on the portal', timeoutMs: 180_000, intervalMs: 1_000 },
     ).catch(() => undefined);
     note(`recovered: ${released.length - portalMissing.size}/${released.length} latest revisions live on the portal`);
-    const newmedia = options.services.includes('newmedia')
-      ? await newmediaOutcome(pipeline, released)
-      : { missing: [], stale: [], duplicateDrafts: [], duplicateSubmits: [], drafts: 0 };
-    if (options.services.includes('newmedia')) {
-      note(
-        `new media: ${newmedia.drafts} drafts; ${newmedia.missing.length} documents in no feed, ${newmedia.stale.length} stale feed items, ${newmedia.duplicateDrafts.length} duplicate drafts, ${newmedia.duplicateSubmits.length} duplicate submits`,
-      );
-    }
+    const withNewmedia = options.services.includes('newmedia');
+    const { accounts } = withNewmedia
+      ? (JSON.parse(await readFile(accountsFile, 'utf8')) as { accounts: Account[] })
+      : { accounts: [] };
+    const feeds = withNewmedia ? await feedOutcome(pipeline, accounts, released) : { missing: [], stale: [] };
     const gazette = options.services.includes('gazette')
       ? await gazetteOutcome(
           pipeline,
@@ -231,16 +228,32 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     if (options.services.includes('gazette')) {
       note(`gazette: ${gazette.candidates} candidates; ${gazette.missing.length} missing, ${gazette.stale.length} stale`);
     }
-    const ops = options.services.includes('ops')
-      ? await opsOutcome(pipeline, tokens[staff.ops.id] ?? '', released, {
+    const ledger = options.services.includes('ops')
+      ? await ledgerOutcome(pipeline, tokens[staff.ops.id] ?? '', released, {
           gazetteKinds: new Set(
             released
               .filter((revision) => ['规章', '规范性文件'].includes(kinds.get(revision.documentId) ?? ''))
               .map((revision) => revision.documentId),
           ),
-          newmedia: options.services.includes('newmedia'),
+          newmedia: withNewmedia,
         })
-      : { gaps: [], findings: [], publishCounts: [], ledgerRows: 0 };
+      : { gaps: [], findings: [], rows: new Map<string, LedgerRow[]>() };
+    // What the fake WeChat server did, read once everything has settled.
+    const stats = withNewmedia
+      ? ((await (await fetch(`${pipeline.url('wechat-fake')}/_fake/stats`)).json()) as FakeStats)
+      : { drafts: [], jobs: [] };
+    const newmedia: NewmediaOutcome = { ...feeds, ...wechatDuplicates(stats) };
+    if (withNewmedia) {
+      note(
+        `new media: ${newmedia.drafts} drafts; ${newmedia.missing.length} documents in no feed, ${newmedia.stale.length} stale feed items, ${newmedia.duplicateDrafts.length} duplicate drafts, ${newmedia.duplicateSubmits.length} duplicate submits`,
+      );
+    }
+    const ops: OpsOutcome = {
+      gaps: ledger.gaps,
+      findings: ledger.findings,
+      publishCounts: withNewmedia && options.services.includes('ops') ? publishCountsOf(stats, accounts, ledger.rows) : [],
+      ledgerRows: [...ledger.rows.values()].reduce((sum, rows) => sum + rows.length, 0),
+    };
     if (options.services.includes('ops')) {
       note(
         `ops: ${ops.ledgerRows} ledger rows; ${ops.gaps.length} gaps, ${ops.findings.length} audit findings, ${ops.publishCounts.length} (document, account) pairs not published once per delivered revision`,
@@ -250,6 +263,8 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     if (portalMissing.size + newmedia.missing.length + newmedia.stale.length + gazette.missing.length > 0) {
       for (const line of await diagnose(kafka.url, postgres.url)) note(line);
     }
+    const newmediaGaps = ops.gaps.filter((gap) => gap.includes(' newmedia '));
+    if (newmediaGaps.length > 0) for (const line of await newmediaRows(postgres.url, newmediaGaps)) note(line);
     return {
       released,
       events,
@@ -302,6 +317,31 @@ const diagnose = async (brokers: string, databaseUrl: string): Promise<string[]>
   return lines;
 };
 
+/** The new-media delivery rows behind ledger gaps ("<document> newmedia <account> (<state>)"), as newmedia holds them. */
+const newmediaRows = async (databaseUrl: string, gaps: readonly string[]): Promise<string[]> => {
+  const client = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, '/newmedia') });
+  const lines: string[] = [];
+  try {
+    await client.connect();
+    for (const gap of gaps.slice(0, 20)) {
+      const [documentId, , accountId] = gap.split(' ');
+      const { rows } = await client.query(
+        `select revision, state, step, attempt, error, polls, reported_state,
+                extract(epoch from retry_at - now())::int as retry_in_s, extract(epoch from poll_at - now())::int as poll_in_s,
+                extract(epoch from now() - updated_at)::int as updated_s_ago
+           from newmedia_deliveries where document_id = $1 and account_id = $2 order by revision`,
+        [documentId, accountId],
+      );
+      for (const row of rows) lines.push(`  newmedia row ${documentId} ${accountId}: ${JSON.stringify(row)}`);
+    }
+  } catch (error) {
+    lines.push(`  newmedia diagnosis failed: ${String(error)}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return lines;
+};
+
 export interface NewmediaOutcome {
   /** Released documents in no account's feed. */
   missing: string[];
@@ -329,9 +369,17 @@ interface FakeStats {
 
 const accountsFile = new URL('../../services/newmedia/accounts.sample.json', import.meta.url).pathname;
 
-/** Waits until every account's feed is at the latest revisions, then reads the fake WeChat server's ledger of calls. */
-const newmediaOutcome = async (pipeline: Pipeline, released: readonly Released[]): Promise<NewmediaOutcome> => {
-  const { accounts } = JSON.parse(await readFile(accountsFile, 'utf8')) as { accounts: Array<{ id: string }> };
+interface Account {
+  id: string;
+  appId: string;
+}
+
+/** Waits until every account's feed is at the latest revisions. */
+const feedOutcome = async (
+  pipeline: Pipeline,
+  accounts: readonly Account[],
+  released: readonly Released[],
+): Promise<{ missing: string[]; stale: string[] }> => {
   const latest = new Map(released.map((revision) => [revision.documentId, revision.fingerprint]));
   let missing: string[] = [];
   let stale: string[] = [];
@@ -353,7 +401,11 @@ const newmediaOutcome = async (pipeline: Pipeline, released: readonly Released[]
     },
     { what: 'every feed at the latest revisions', timeoutMs: 300_000, intervalMs: 2_000 },
   ).catch(() => undefined);
-  const stats = (await (await fetch(`${pipeline.url('wechat-fake')}/_fake/stats`)).json()) as FakeStats;
+  return { missing, stale };
+};
+
+/** From the fake WeChat server's record of calls: the same article added as a draft twice, a draft submitted twice. */
+const wechatDuplicates = (stats: FakeStats) => {
   const seen = new Set<string>();
   const duplicateDrafts: string[] = [];
   for (const draft of stats.drafts) {
@@ -370,7 +422,7 @@ const newmediaOutcome = async (pipeline: Pipeline, released: readonly Released[]
     if (submitted.has(key)) duplicateSubmits.push(key);
     submitted.add(key);
   }
-  return { missing, stale, duplicateDrafts, duplicateSubmits, drafts: stats.drafts.length };
+  return { duplicateDrafts, duplicateSubmits, drafts: stats.drafts.length };
 };
 
 /** Waits until every released gazette-kind revision is a candidate of an open issue at its latest fingerprint. */
@@ -428,16 +480,15 @@ interface LedgerRow {
 }
 
 /**
- * The ledger has every latest revision live on every channel it went to (portal, each routed account, the gazette for
- * its kinds) at its fingerprint; the same-source audit, run on demand, finds nothing; and the fake WeChat server
- * published exactly once per revision the ledger says was delivered to an account (none twice, none lost).
+ * Waits until the ledger has every latest revision live on every channel it went to (portal, each routed account, the
+ * gazette for its kinds) at its fingerprint, and the same-source audit, run on demand, finds nothing.
  */
-const opsOutcome = async (
+const ledgerOutcome = async (
   pipeline: Pipeline,
   opsToken: string,
   released: readonly Released[],
   expect: { gazetteKinds: ReadonlySet<string>; newmedia: boolean },
-): Promise<OpsOutcome> => {
+): Promise<{ gaps: string[]; findings: string[]; rows: Map<string, LedgerRow[]> }> => {
   const auth = { authorization: `Bearer ${opsToken}` };
   const ledger = new Map<string, LedgerRow[]>();
   let gaps: string[] = [];
@@ -497,32 +548,32 @@ const opsOutcome = async (
     { what: 'a clean same-source audit', timeoutMs: 90_000, intervalMs: 5_000 },
   ).catch(() => undefined);
 
-  const publishCounts: string[] = [];
-  if (expect.newmedia) {
-    const { accounts } = JSON.parse(await readFile(accountsFile, 'utf8')) as { accounts: Array<{ id: string; appId: string }> };
-    const accountOf = new Map(accounts.map((account) => [account.appId, account.id]));
-    const stats = (await (await fetch(`${pipeline.url('wechat-fake')}/_fake/stats`)).json()) as FakeStats;
-    const draftOf = new Map(stats.drafts.map((draft) => [`${draft.appId} ${draft.mediaId}`, draft]));
-    const published = new Map<string, number>();
-    for (const job of stats.jobs.filter((job) => job.status === 0)) {
-      const source = draftOf.get(`${job.appId} ${job.mediaId}`)?.articles[0]?.contentSourceUrl ?? '';
-      const documentId = /doc_[0-9A-HJKMNP-TV-Z]{26}/.exec(source)?.[0] ?? '?';
-      const key = `${accountOf.get(job.appId) ?? job.appId} ${documentId}`;
-      published.set(key, (published.get(key) ?? 0) + 1);
-    }
-    const delivered = new Map<string, number>();
-    for (const [documentId, rows] of ledger) {
-      for (const row of rows.filter((r) => r.channel === 'newmedia' && r.state === 'delivered')) {
-        const key = `${row.target} ${documentId}`;
-        delivered.set(key, (delivered.get(key) ?? 0) + 1);
-      }
-    }
-    for (const key of new Set([...published.keys(), ...delivered.keys()])) {
-      if ((published.get(key) ?? 0) !== (delivered.get(key) ?? 0)) {
-        publishCounts.push(`${key}: ${published.get(key) ?? 0} published, ${delivered.get(key) ?? 0} delivered`);
-      }
+  return { gaps, findings, rows: ledger };
+};
+
+/** (account, document) whose successful WeChat publishes differ from its revisions the ledger shows delivered there. */
+const publishCountsOf = (stats: FakeStats, accounts: readonly Account[], ledger: ReadonlyMap<string, LedgerRow[]>) => {
+  const accountOf = new Map(accounts.map((account) => [account.appId, account.id]));
+  const draftOf = new Map(stats.drafts.map((draft) => [`${draft.appId} ${draft.mediaId}`, draft]));
+  const published = new Map<string, number>();
+  for (const job of stats.jobs.filter((job) => job.status === 0)) {
+    const source = draftOf.get(`${job.appId} ${job.mediaId}`)?.articles[0]?.contentSourceUrl ?? '';
+    const documentId = /doc_[0-9A-HJKMNP-TV-Z]{26}/.exec(source)?.[0] ?? '?';
+    const key = `${accountOf.get(job.appId) ?? job.appId} ${documentId}`;
+    published.set(key, (published.get(key) ?? 0) + 1);
+  }
+  const delivered = new Map<string, number>();
+  for (const [documentId, rows] of ledger) {
+    for (const row of rows.filter((r) => r.channel === 'newmedia' && r.state === 'delivered')) {
+      const key = `${row.target} ${documentId}`;
+      delivered.set(key, (delivered.get(key) ?? 0) + 1);
     }
   }
-  const ledgerRows = [...ledger.values()].reduce((sum, rows) => sum + rows.length, 0);
-  return { gaps, findings, publishCounts, ledgerRows };
+  const mismatches: string[] = [];
+  for (const key of new Set([...published.keys(), ...delivered.keys()])) {
+    if ((published.get(key) ?? 0) !== (delivered.get(key) ?? 0)) {
+      mismatches.push(`${key}: ${published.get(key) ?? 0} published, ${delivered.get(key) ?? 0} delivered`);
+    }
+  }
+  return mismatches;
 };

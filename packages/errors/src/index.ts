@@ -7,6 +7,7 @@ export {
   PipelineError,
   type PipelineErrorOptions,
   RefusedError,
+  statusErrorCode,
   TransientError,
   UnavailableError,
 } from './pipeline-error.js';

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, isOutage, isRetryable, TransientError, UnavailableError } from './index.js';
+import {
+  InvalidInputError,
+  isOutage,
+  isRetryable,
+  RefusedError,
+  statusErrorCode,
+  TransientError,
+  UnavailableError,
+} from './index.js';
 
 const withProps = (message: string, props: Record<string, unknown>) => Object.assign(new Error(message), props);
 
@@ -29,5 +37,15 @@ describe('what a failure says about itself', () => {
     expect(isRetryable(new TransientError('one 503'))).toBe(true);
     expect(isRetryable(new InvalidInputError('bad field'))).toBe(false);
     expect(isRetryable(new TypeError('undefined is not a function'))).toBe(false);
+  });
+
+  it('names a failure on delivery.status in upper snake case, whatever threw it', () => {
+    expect(statusErrorCode(new RefusedError('ACCOUNT_UNAVAILABLE', 'disabled'))).toBe('ACCOUNT_UNAVAILABLE');
+    expect(statusErrorCode(withProps('no such bucket', { name: 'NoSuchBucket' }))).toBe('NOSUCHBUCKET');
+    expect(statusErrorCode(new UnavailableError('down'))).toBe('UNAVAILABLE');
+    expect(statusErrorCode(withProps('pg', { code: '57P01' }))).toBe('CODE_57P01');
+    expect(statusErrorCode(withProps('odd', { code: 'wechat-api.timeout' }))).toBe('WECHAT_API_TIMEOUT');
+    expect(statusErrorCode(new Error('plain'))).toBe('UNEXPECTED');
+    expect(statusErrorCode('a string')).toBe('UNEXPECTED');
   });
 });

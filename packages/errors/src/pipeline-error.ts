@@ -101,5 +101,16 @@ export const errorCode = (error: unknown): string => {
   return 'unexpected';
 };
 
+/** errorCode in the form delivery.status and the ledger carry: upper snake case, starting with a letter. */
+export const statusErrorCode = (error: unknown): string => {
+  const code = errorCode(error)
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .replace(/^_+/, '');
+  if (code === '' || code === 'UNEXPECTED') return 'UNEXPECTED';
+  // A code that starts with a digit (PostgreSQL's SQLSTATE, an HTTP status) keeps it, behind a letter.
+  return /^[A-Z]/.test(code) ? code : `CODE_${code}`;
+};
+
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);

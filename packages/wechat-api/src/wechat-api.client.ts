@@ -17,6 +17,17 @@ import {
   UploadImgResponse,
 } from './wechat-wire.js';
 
+/** One entry of a batchget page, whatever its id (see listDrafts, listPublished). */
+export interface BatchGetItem {
+  items: Array<Partial<NewsItem>>;
+  updateTime: number;
+}
+
+const batchGetItem = (item: { content: { news_item: Array<Partial<NewsItem>> }; update_time: number }): BatchGetItem => ({
+  items: item.content.news_item,
+  updateTime: item.update_time,
+});
+
 export interface WechatCredentials {
   appId: string;
   /** AppSecret: sent only to stable_token, never logged, never part of an error. */
@@ -165,12 +176,9 @@ export class WechatAccountApi {
   }
 
   /** draft/batchget: the account's newest drafts, to find one whose draft/add answer was lost. */
-  async listDrafts(
-    offset = 0,
-    count = 20,
-  ): Promise<Array<{ mediaId: string; items: Array<Partial<NewsItem>>; updateTime: number }>> {
+  async listDrafts(offset = 0, count = 20): Promise<Array<BatchGetItem & { mediaId: string }>> {
     const body = await this.postJson('draft/batchget', DraftBatchGetResponse, { offset, count, no_content: 1 });
-    return body.item.map((item) => ({ mediaId: item.media_id, items: item.content.news_item, updateTime: item.update_time }));
+    return body.item.map((item) => ({ mediaId: item.media_id, ...batchGetItem(item) }));
   }
 
   /** freepublish/submit: starts an asynchronous publish job; the result comes by freepublish/get or PUBLISHJOBFINISH. */
@@ -200,12 +208,9 @@ export class WechatAccountApi {
   }
 
   /** freepublish/batchget: the newest published articles, to reconcile a submit whose answer was lost. */
-  async listPublished(
-    offset = 0,
-    count = 20,
-  ): Promise<Array<{ articleId: string; items: Array<Partial<NewsItem>>; updateTime: number }>> {
+  async listPublished(offset = 0, count = 20): Promise<Array<BatchGetItem & { articleId: string }>> {
     const body = await this.postJson('freepublish/batchget', BatchGetResponse, { offset, count, no_content: 1 });
-    return body.item.map((item) => ({ articleId: item.article_id, items: item.content.news_item, updateTime: item.update_time }));
+    return body.item.map((item) => ({ articleId: item.article_id, ...batchGetItem(item) }));
   }
 
   shutdown(): void {

@@ -59,28 +59,19 @@ export type NewsItem = z.infer<typeof NewsItem>;
 
 export const GetArticleResponse = z.object({ news_item: z.array(NewsItem) });
 
-export const BatchGetResponse = z.object({
-  total_count: z.number().int(),
-  item_count: z.number().int(),
-  item: z.array(
-    z.object({
-      article_id: z.string(),
-      content: z.object({ news_item: z.array(NewsItem.partial({ content: true })) }),
-      update_time: z.number().int(),
-    }),
-  ),
-});
+/** A page of a batchget answer (freepublish/batchget by article_id, draft/batchget by media_id): the same shape otherwise. */
+const BatchGetPage = <Id extends 'article_id' | 'media_id'>(id: Id) =>
+  z.object({
+    total_count: z.number().int(),
+    item_count: z.number().int(),
+    item: z.array(
+      z
+        .object({ content: z.object({ news_item: z.array(NewsItem.partial()) }), update_time: z.number().int() })
+        .extend({ [id]: z.string() } as Record<Id, z.ZodString>),
+    ),
+  });
 
-export const DraftBatchGetResponse = z.object({
-  total_count: z.number().int(),
-  item_count: z.number().int(),
-  item: z.array(
-    z.object({
-      media_id: z.string(),
-      content: z.object({ news_item: z.array(NewsItem.partial()) }),
-      update_time: z.number().int(),
-    }),
-  ),
-});
+export const BatchGetResponse = BatchGetPage('article_id');
+export const DraftBatchGetResponse = BatchGetPage('media_id');
 
 export const ErrorResponse = z.object({ errcode: z.number().int(), errmsg: z.string().default('') });

@@ -1,6 +1,6 @@
 import type { KafkaBus, Subscription } from '@tongyuan/bus';
 import { topics } from '@tongyuan/contracts';
-import { errorCode, errorMessage, isRetryable } from '@tongyuan/errors';
+import { errorMessage, isRetryable, statusErrorCode } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
 import type { CandidateFiling } from './candidates/candidate-filing.js';
 import type { DeliveryReporter } from './delivery/delivery-reporter.js';
@@ -28,11 +28,7 @@ export const consumeContentPublished = (
         options.logger.info({ documentId, revision, outcome: outcome.kind, issueId: outcome.issueId }, 'revision filed');
         await report(outcome.steps, context.attempt);
       } catch (error) {
-        const code =
-          errorCode(error)
-            .toUpperCase()
-            .replace(/[^A-Z0-9_]/g, '_')
-            .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
+        const code = statusErrorCode(error);
         // The issue is not known when filing failed: the release month stands in as the target.
         await bus
           .publish(topics.deliveryStatus, {

@@ -72,6 +72,8 @@ export interface NewmediaHarness {
   store: S3ObjectStore;
   assets: S3ObjectStore;
   accounts: NewmediaAccount[];
+  /** The service's topic prefix, for a second bus of a test's own. */
+  topicPrefix: string;
   appIdOf: (accountId: string) => string;
   /** Publishes content.published on the service's topics, as the editorial relay would. */
   publish: (revision: DocumentRevision) => Promise<void>;
@@ -156,6 +158,7 @@ export const newmediaTest = integrationTest.extend<{ newmedia: NewmediaHarness }
         store: storeFor(servers, bucket),
         assets,
         accounts,
+        topicPrefix,
         appIdOf: (accountId) => accounts.find((account) => account.id === accountId)?.appId ?? '',
         publish: async (revision) => {
           await bus.publish(topics.contentPublished, toContentPublished(revision));

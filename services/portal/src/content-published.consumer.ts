@@ -1,6 +1,6 @@
 import type { KafkaBus, Subscription } from '@tongyuan/bus';
 import { type ContentPublished, type DeliveryStatus, topics } from '@tongyuan/contracts';
-import { errorCode, errorMessage, isRetryable } from '@tongyuan/errors';
+import { errorMessage, isRetryable, statusErrorCode } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
 import type { SitePublisher } from './site/site-publisher.js';
 
@@ -48,11 +48,7 @@ export const consumeContentPublished = (
           // hands each message over again on its own, so the report waits for that.
           const [only] = items;
           if (items.length === 1 && only !== undefined) {
-            const code =
-              errorCode(error)
-                .toUpperCase()
-                .replace(/[^A-Z0-9_]/g, '_')
-                .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
+            const code = statusErrorCode(error);
             const failed = status(only.value, only.context.attempt, 'failed', [], {
               code,
               message: errorMessage(error),

@@ -491,9 +491,9 @@ export class FakeWechatServer {
       case 'freepublish/getarticle':
         return this.getArticle(appId, parseJson(body) as { article_id?: string });
       case 'draft/batchget':
-        return this.draftBatchGet(appId, parseJson(body) as { offset?: number; count?: number; no_content?: number });
+        return this.draftBatchGet(appId, parseJson(body) as BatchGetInput);
       case 'freepublish/batchget':
-        return this.batchGet(appId, parseJson(body) as { offset?: number; count?: number; no_content?: number });
+        return this.batchGet(appId, parseJson(body) as BatchGetInput);
       default:
         throw new Refusal(E.systemBusy, `unsupported ${endpoint}`);
     }
@@ -693,48 +693,35 @@ export class FakeWechatServer {
     return { news_item: this.newsItems(this.jobOfArticle(appId, input.article_id)) };
   }
 
-  private batchGet(appId: string, input: { offset?: number; count?: number; no_content?: number }) {
-    const count = input.count ?? 20;
-    if (count < 1 || count > 20) throw new Refusal(40097, 'invalid args: count must be 1 to 20');
+  /** freepublish/batchget: the account's published articles, newest first (without content when no_content is 1). */
+  private batchGet(appId: string, input: BatchGetInput) {
     const published = this.publishJobs(appId)
       .filter((job) => this.statusOf(job) === 0)
       .sort((a, b) => b.endsAt - a.endsAt);
-    const page = published.slice(input.offset ?? 0, (input.offset ?? 0) + count);
-    return {
-      total_count: published.length,
-      item_count: page.length,
-      item: page.map((job) => ({
-        article_id: job.articleId ?? '',
-        content: { news_item: this.newsItems(job, input.no_content !== 1) },
-        update_time: Math.floor(job.endsAt / 1000),
-      })),
-    };
+    return pageOf(published, input, (job) => ({
+      article_id: job.articleId ?? '',
+      content: { news_item: this.newsItems(job, input.no_content !== 1) },
+      update_time: Math.floor(job.endsAt / 1000),
+    }));
   }
 
   /** draft/batchget: the account's drafts, newest first, with their articles (without content when no_content is 1). */
-  private draftBatchGet(appId: string, input: { offset?: number; count?: number; no_content?: number }) {
-    const count = input.count ?? 20;
-    if (count < 1 || count > 20) throw new Refusal(40097, 'invalid args: count must be 1 to 20');
+  private draftBatchGet(appId: string, input: BatchGetInput) {
     const drafts = this.drafts(appId).sort((a, b) => b.createdAt - a.createdAt);
-    const page = drafts.slice(input.offset ?? 0, (input.offset ?? 0) + count);
-    return {
-      total_count: drafts.length,
-      item_count: page.length,
-      item: page.map((draft) => ({
-        media_id: draft.mediaId,
-        content: {
-          news_item: draft.articles.map((article) => ({
-            title: article.title,
-            author: article.author,
-            digest: article.digest,
-            ...(input.no_content === 1 ? {} : { content: article.content }),
-            content_source_url: article.contentSourceUrl,
-            thumb_media_id: article.thumbMediaId,
-          })),
-        },
-        update_time: Math.floor(draft.createdAt / 1000),
-      })),
-    };
+    return pageOf(drafts, input, (draft) => ({
+      media_id: draft.mediaId,
+      content: {
+        news_item: draft.articles.map((article) => ({
+          title: article.title,
+          author: article.author,
+          digest: article.digest,
+          ...(input.no_content === 1 ? {} : { content: article.content }),
+          content_source_url: article.contentSourceUrl,
+          thumb_media_id: article.thumbMediaId,
+        })),
+      },
+      update_time: Math.floor(draft.createdAt / 1000),
+    }));
   }
 
   /** PUBLISHJOBFINISH to the account's server URL, signed as WeChat signs pushes. Best effort, once: polling is the fallback. */
@@ -790,6 +777,20 @@ export class FakeWechatServer {
     reply(response, 404, { errcode: 404, errmsg: 'not found' });
   }
 }
+
+interface BatchGetInput {
+  offset?: number;
+  count?: number;
+  no_content?: number;
+}
+
+/** One page of a batchget answer, as both batchget endpoints page: count 1 to 20 from offset, with the total. */
+const pageOf = <T, Item>(all: readonly T[], input: BatchGetInput, toItem: (entry: T) => Item) => {
+  const count = input.count ?? 20;
+  if (count < 1 || count > 20) throw new Refusal(40097, 'invalid args: count must be 1 to 20');
+  const page = all.slice(input.offset ?? 0, (input.offset ?? 0) + count);
+  return { total_count: all.length, item_count: page.length, item: page.map(toItem) };
+};
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,8 +1,13 @@
 // Replays, restarts, quota and outages, counted on the fake WeChat server's counters.
+import { KafkaBus } from '@tongyuan/bus';
 import { toContentPublished } from '@tongyuan/contracts';
-import { generatedRevision, waitFor } from '@tongyuan/testing';
+import type { S3ObjectStore } from '@tongyuan/object-store';
+import { freePort, generatedRevision, quietLogger, storeFor, type TestServers, uniqueName, waitFor } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
-import { newmediaTest as test } from '../newmedia.fixture.js';
+import { AccountFeeds } from '../feed/account-feed.js';
+import { type NewmediaHarness, newmediaTest as test } from '../newmedia.fixture.js';
+import { type DelivererOptions, NewmediaDeliverer } from './newmedia-deliverer.js';
+import { StatusReporter } from './status-reporter.js';
 
 /** A document for one account only, so each test counts its own calls. */
 const forAccount = (n: number, accountId: string) => {
@@ -162,4 +167,107 @@ describe('exactly once per (document, revision, account)', () => {
     expect(delivered.attempt).toBe(2);
     expect(draftsOf(newmedia.fake, appId, revision.documentId)).toBe(1);
   });
+
+  test('a delivery still waiting for its run when the event is committed is leased: should the process die, the worker takes it up', async ({
+    newmedia,
+    servers,
+  }) => {
+    // A second deliverer over the service's own database and buckets, with one slot and a slow WeChat: after receive()
+    // returns (the consumer would commit the event), later deliveries still wait in its process for their run.
+    const appId = newmedia.appIdOf('city');
+    const waiting = await secondDeliverer(newmedia, servers, { concurrency: 1, handlingBudgetMs: 20, leaseMs: 3_000 });
+    newmedia.fake.setLatency(appId, 800);
+    try {
+      const revisions = [41, 42, 43].map((n) => forAccount(n, 'city'));
+      for (const revision of revisions) await waiting.deliverer.receive(toContentPublished(revision));
+      const ids = revisions.map((revision) => revision.documentId);
+      const { rows } = await newmedia.service.pool.query<{ document_id: string; step: string; leased: boolean }>(
+        'select document_id, step, retry_at is not null as leased from newmedia_deliveries where document_id = any($1)',
+        [ids],
+      );
+      expect(rows).toHaveLength(3);
+      // Not yet run (still at the first step) and yet leased: a crash now leaves them to the worker, not to no one.
+      expect(rows.filter((row) => row.step === 'pending').length).toBeGreaterThanOrEqual(1);
+      expect(rows.every((row) => row.leased)).toBe(true);
+      newmedia.fake.setLatency(appId, 0);
+      for (const revision of revisions) await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+      for (const id of ids) expect(draftsOf(newmedia.fake, appId, id)).toBe(1);
+    } finally {
+      newmedia.fake.setLatency(appId, 0);
+      await waiting.close();
+    }
+  });
+
+  test('an outage does not spend the attempts: with every attempt used, a delivery whose S3 is down is still retried', async ({
+    newmedia,
+    servers,
+  }) => {
+    // Its S3 server is a port nothing listens on; one attempt allowed.
+    const unreachable = { ...servers, s3: { ...servers.s3, endpoint: `http://127.0.0.1:${await freePort()}` } };
+    const cut = await secondDeliverer(newmedia, servers, { maxAttempts: 1, store: storeFor(unreachable, 'newmedia-cut-off') });
+    try {
+      const revision = forAccount(44, 'city');
+      await cut.deliverer.receive(toContentPublished(revision));
+      await cut.deliverer.drain();
+      const failed = await newmedia.statusOf(revision.documentId, 1, 'city', 'failed');
+      expect(failed.error).toMatchObject({ retryable: true });
+      const { rows } = await newmedia.service.pool.query<{ attempt: number; retry_in_s: number | null }>(
+        `select attempt, extract(epoch from retry_at - now())::int as retry_in_s from newmedia_deliveries
+          where document_id = $1 and account_id = 'city'`,
+        [revision.documentId],
+      );
+      expect(rows[0]?.attempt).toBe(1);
+      expect(rows[0]?.retry_in_s).not.toBeNull(); // a failure of the work itself at its last attempt would have none
+      expect(rows[0]?.retry_in_s ?? 99).toBeLessThanOrEqual(30);
+      // The service's own worker, whose S3 is up, takes the retry when it is due.
+      const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+      expect(delivered.attempt).toBe(2);
+    } finally {
+      await cut.close();
+    }
+  });
 });
+
+/** A deliverer of the test's own over the service's database (and, unless told otherwise, its buckets), with its own bus. */
+const secondDeliverer = async (
+  newmedia: NewmediaHarness,
+  servers: TestServers,
+  options: Partial<Pick<DelivererOptions, 'concurrency' | 'handlingBudgetMs' | 'leaseMs' | 'maxAttempts'>> & {
+    store?: S3ObjectStore;
+  },
+) => {
+  const bus = new KafkaBus({
+    brokers: servers.kafkaBrokers,
+    clientId: uniqueName('second'),
+    logger: quietLogger(),
+    topicPrefix: newmedia.topicPrefix,
+  });
+  const { deliveries, wechat } = newmedia.service;
+  const deliverer = new NewmediaDeliverer({
+    deliveries,
+    wechat,
+    feeds: new AccountFeeds({
+      store: options.store ?? newmedia.store,
+      assets: newmedia.assets,
+      deliveries,
+      portalBaseUrl: 'https://www.zg.gov.cn',
+      newmediaBaseUrl: newmedia.baseUrl,
+    }),
+    accounts: newmedia.accounts.map((account) => ({ ...account, secret: `secret-of-${account.id}` })),
+    reporter: new StatusReporter(bus, deliveries),
+    logger: quietLogger(),
+    pollMs: 6_000,
+    retryMs: 300,
+    maxAttempts: options.maxAttempts ?? 8,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.handlingBudgetMs === undefined ? {} : { handlingBudgetMs: options.handlingBudgetMs }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+  });
+  return {
+    deliverer,
+    close: async () => {
+      await deliverer.drain();
+      await bus.close();
+    },
+  };
+};

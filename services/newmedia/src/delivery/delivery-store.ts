@@ -44,6 +44,8 @@ export interface Delivery extends DeliveryKey {
   articleId: string | null;
   articleUrl: string | null;
   error: DeliveryError | null;
+  /** When the worker takes it up (a retry, or a lease's end). */
+  retryAt: Date | null;
   polls: number;
   artifactKeys: string[];
 }
@@ -101,6 +103,7 @@ interface Row {
   article_id: string | null;
   article_url: string | null;
   error: DeliveryError | null;
+  retry_at: Date | null;
   polls: number;
   artifact_keys: string[];
 }
@@ -123,6 +126,7 @@ const fromRow = (row: Row): Delivery => ({
   articleId: row.article_id,
   articleUrl: row.article_url,
   error: row.error,
+  retryAt: row.retry_at,
   polls: row.polls,
   artifactKeys: row.artifact_keys,
 });
@@ -195,11 +199,17 @@ export class DeliveryStore {
   }
 
   /** The delivery, created pending when new; `created` says which. */
-  async open(key: DeliveryKey, fingerprint: string, form: DeliveryForm): Promise<{ delivery: Delivery; created: boolean }> {
+  /** A new delivery is pending and leased until `leaseUntil`: should its run never happen (a crash), the worker starts it then. */
+  async open(
+    key: DeliveryKey,
+    fingerprint: string,
+    form: DeliveryForm,
+    leaseUntil: Date,
+  ): Promise<{ delivery: Delivery; created: boolean }> {
     const inserted = await this.pool.query<Row>(
-      `insert into newmedia_deliveries (document_id, revision, account_id, fingerprint, form, step, state)
-       values ($1, $2, $3, $4, $5, 'pending', 'pending') on conflict do nothing returning *`,
-      [...keyParams(key), fingerprint, form],
+      `insert into newmedia_deliveries (document_id, revision, account_id, fingerprint, form, step, state, retry_at)
+       values ($1, $2, $3, $4, $5, 'pending', 'pending', $6) on conflict do nothing returning *`,
+      [...keyParams(key), fingerprint, form, leaseUntil],
     );
     if (inserted.rows[0]) return { delivery: fromRow(inserted.rows[0]), created: true };
     const existing = await this.get(key);
@@ -370,14 +380,6 @@ export class DeliveryStore {
           ).rows;
     const read = new Map(full.map((row) => [keyOf(row), row.feed_item]));
     return index.rows.map((row) => ({ key: keyOf(row), item: read.get(keyOf(row)) ?? null }));
-  }
-
-  async feedItems(accountId: string): Promise<FeedItem[]> {
-    const found = await this.pool.query<{ feed_item: FeedItem }>(
-      "select feed_item from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null",
-      [accountId],
-    );
-    return found.rows.map((row) => row.feed_item);
   }
 
   async addArticle(article: {

@@ -8,7 +8,7 @@ export const startDeliveryWorker = (options: {
   deliveries: DeliveryStore;
   deliverer: NewmediaDeliverer;
   /** Tells again the end states a crash left untold (checked every few seconds). */
-  reporter?: StatusReporter;
+  reporter: StatusReporter;
   intervalMs: number;
   logger: Logger;
 }): { stop(): Promise<void> } => {
@@ -18,7 +18,7 @@ export const startDeliveryWorker = (options: {
   const leaseMs = 60_000;
   let lastRetell = 0;
   const tick = async () => {
-    if (options.reporter && Date.now() - lastRetell > 5_000) {
+    if (Date.now() - lastRetell > 5_000) {
       lastRetell = Date.now();
       const told = await options.reporter.retell(10_000);
       if (told > 0) options.logger.warn({ told }, 'told delivery states a crash had left untold');

@@ -1,5 +1,5 @@
 import { type ContentPublished, type DeliveryError, routeToAccounts } from '@tongyuan/contracts';
-import { errorCode, errorMessage, isRetryable, RefusedError, TransientError } from '@tongyuan/errors';
+import { errorMessage, isOutage, isRetryable, RefusedError, statusErrorCode, TransientError } from '@tongyuan/errors';
 import type { Logger } from '@tongyuan/logger';
 import {
   type AccountProfile,
@@ -12,9 +12,9 @@ import {
 } from '@tongyuan/newmedia-article';
 import { type PublishStatus, type WechatAccountApi, type WechatApiClient, WechatApiError } from '@tongyuan/wechat-api';
 import type { ConfiguredAccount } from '../accounts.js';
+import { KeyedMutex, Semaphore } from '../concurrency.js';
 import type { AccountFeeds, PreparedImage } from '../feed/account-feed.js';
 import type { Delivery, DeliveryKey, DeliveryStore } from './delivery-store.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import type { StatusReporter } from './status-reporter.js';
 
 export interface DelivererOptions {
@@ -47,12 +47,6 @@ const SUBMIT_UNCONFIRMED = 'WECHAT_SUBMIT_UNCONFIRMED';
 
 const done = new Set(['delivered', 'withdrawn', 'superseded']);
 
-const codeOf = (error: unknown): string =>
-  errorCode(error)
-    .toUpperCase()
-    .replace(/[^A-Z0-9_]/g, '_')
-    .replace(/^[^A-Z]+/, '') || 'UNEXPECTED';
-
 const keyText = (key: DeliveryKey) => `${key.documentId}/${key.revision}/${key.accountId}`;
 
 /**
@@ -63,6 +57,8 @@ export class NewmediaDeliverer {
   private readonly lock = new KeyedMutex();
   private readonly accounts: Map<string, ConfiguredAccount>;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Deliveries with a run queued or running in this process: a retry of one of them is left to that run. */
+  private readonly queued = new Set<string>();
   private readonly slots: Semaphore;
   /**
    * Pushes that arrived before their submit's answer was stored (WeChat may push within milliseconds), by
@@ -107,7 +103,10 @@ export class NewmediaDeliverer {
           : carried?.original
             ? 'correction-notice'
             : 'article';
-      let { delivery, created } = await deliveries.open(key, fingerprint, form);
+      // Leased from the start: the run may wait for a slot after the event is committed, and a crash meanwhile must
+      // leave the worker something to resume.
+      const leaseUntil = this.leaseUntil();
+      let { delivery, created } = await deliveries.open(key, fingerprint, form, leaseUntil);
       if (done.has(delivery.state)) continue; // a replay: work done is skipped, not repeated
       if (created) await reporter.report({ ...key, fingerprint }, 'pending', 1);
       if (delivery.state === 'failed') {
@@ -116,10 +115,12 @@ export class NewmediaDeliverer {
           attempt: delivery.attempt + 1,
           state: 'pending',
           error: null,
-          retryAt: null,
+          retryAt: leaseUntil,
           ...(delivery.error?.code === SUBMIT_UNCONFIRMED ? { step: 'draft-added' as const } : {}),
         });
         await reporter.report({ ...key, fingerprint }, 'pending', delivery.attempt);
+      } else if (!created && delivery.retryAt === null && delivery.step !== 'submitted') {
+        delivery = await deliveries.update(key, { retryAt: leaseUntil });
       }
       runs.push(key);
     }
@@ -140,32 +141,39 @@ export class NewmediaDeliverer {
    * instances by a PostgreSQL advisory lock (a run elsewhere holds it: this one leaves the delivery to it).
    */
   private run(key: DeliveryKey, isRetry = false): Promise<void> {
-    return this.lock.run(`${key.documentId}/${key.accountId}`, () =>
-      this.slots.use(async () => {
-        const locked = await this.options.deliveries.whileLocked(`${key.documentId}/${key.accountId}`, async () => {
-          let delivery = await this.options.deliveries.get(key);
-          if (delivery === null || done.has(delivery.state)) return;
-          if (delivery.state === 'failed') {
-            if (!isRetry) return;
-            delivery = await this.options.deliveries.update(key, {
-              attempt: delivery.attempt + 1,
-              state: 'pending',
-              error: null,
-            });
-          }
-          // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
-          delivery = await this.options.deliveries.update(key, {
-            retryAt: new Date(Date.now() + (this.options.leaseMs ?? 120_000)),
+    const id = keyText(key);
+    if (this.queued.has(id)) return Promise.resolve(); // the run already queued here does the work (and reads the state then)
+    this.queued.add(id);
+    return this.lock
+      .run(`${key.documentId}/${key.accountId}`, () =>
+        this.slots.use(async () => {
+          const locked = await this.options.deliveries.whileLocked(`${key.documentId}/${key.accountId}`, async () => {
+            let delivery = await this.options.deliveries.get(key);
+            if (delivery === null || done.has(delivery.state)) return;
+            if (delivery.state === 'failed') {
+              if (!isRetry) return;
+              delivery = await this.options.deliveries.update(key, {
+                attempt: delivery.attempt + 1,
+                state: 'pending',
+                error: null,
+              });
+            }
+            // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
+            delivery = await this.options.deliveries.update(key, { retryAt: this.leaseUntil() });
+            try {
+              await this.advance(delivery);
+            } catch (error) {
+              await this.fail(key, error);
+            }
           });
-          try {
-            await this.advance(delivery);
-          } catch (error) {
-            await this.fail(key, error);
-          }
-        });
-        if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
-      }),
-    );
+          if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
+        }),
+      )
+      .finally(() => this.queued.delete(id));
+  }
+
+  private leaseUntil(): Date {
+    return new Date(Date.now() + (this.options.leaseMs ?? 120_000));
   }
 
   private async advance(initial: Delivery): Promise<void> {
@@ -528,9 +536,17 @@ export class NewmediaDeliverer {
     const reason: DeliveryError =
       typeof error === 'object' && error !== null && 'retryable' in error && !(error instanceof Error)
         ? (error as DeliveryError)
-        : { code: codeOf(error), message: errorMessage(error).slice(0, 2000) || 'failed', retryable: isRetryable(error) };
-    const again = reason.retryable && delivery.attempt < this.options.maxAttempts;
-    const retryAt = again ? new Date(Date.now() + Math.min(3_600_000, this.options.retryMs * 2 ** (delivery.attempt - 1))) : null;
+        : {
+            code: statusErrorCode(error),
+            message: errorMessage(error).slice(0, 2000) || 'failed',
+            retryable: isRetryable(error),
+          };
+    // Something we need being down (S3, PostgreSQL, the network) is no fault of the delivery: it waits, retried every
+    // ≤ 30 s, without spending the attempts that are there for failures of the work itself.
+    const outage = isOutage(error);
+    const again = outage || (reason.retryable && delivery.attempt < this.options.maxAttempts);
+    const backoff = this.options.retryMs * 2 ** (delivery.attempt - 1);
+    const retryAt = again ? new Date(Date.now() + Math.min(outage ? 30_000 : 3_600_000, backoff)) : null;
     await this.options.deliveries.update(key, { state: 'failed', error: reason, retryAt });
     await this.options.reporter.report({ ...key, fingerprint: delivery.fingerprint }, 'failed', delivery.attempt, {
       error: reason,
@@ -544,26 +560,5 @@ export class NewmediaDeliverer {
 
   private nextPoll(polls: number): Date {
     return new Date(Date.now() + Math.min(60_000, this.options.pollMs * 1.5 ** polls));
-  }
-}
-
-/** At most n tasks at once. */
-class Semaphore {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  async use<T>(task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
   }
 }

@@ -9,11 +9,10 @@ import type { DeliveryKey, DeliveryStore } from './delivery-store.js';
 export class StatusReporter {
   constructor(
     private readonly bus: KafkaBus,
-    private readonly deliveries?: DeliveryStore,
+    private readonly deliveries: DeliveryStore,
   ) {}
 
   async retell(settledMs: number): Promise<number> {
-    if (!this.deliveries) return 0;
     const untold = await this.deliveries.unreported(settledMs);
     for (const delivery of untold) {
       await this.report(delivery, delivery.state, delivery.attempt, {
@@ -43,6 +42,6 @@ export class StatusReporter {
       artifactKeys: options.artifactKeys ?? [],
       occurredAt: new Date().toISOString(),
     });
-    await this.deliveries?.markReported(key, state);
+    await this.deliveries.markReported(key, state);
   }
 }

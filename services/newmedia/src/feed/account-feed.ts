@@ -12,8 +12,8 @@ import {
   renderJsonFeed,
 } from '@tongyuan/newmedia-article';
 import type { ObjectStore, Provenance } from '@tongyuan/object-store';
+import { CoalescingQueue } from '../concurrency.js';
 import type { DeliveryStore } from '../delivery/delivery-store.js';
-import { CoalescingQueue } from '../delivery/keyed-mutex.js';
 
 /** The bucket layout the ops audit reads: keep these exactly. */
 export const newmediaKeys = {

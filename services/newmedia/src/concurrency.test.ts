@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CoalescingQueue } from './keyed-mutex.js';
+import { CoalescingQueue } from './concurrency.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

@@ -1,3 +1,4 @@
+// The in-process concurrency helpers of the service: per-key serialization, per-key coalescing, a bound on work at once.
 /** Runs tasks with the same key one after another (in this process); different keys run side by side. */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -45,5 +46,26 @@ export class CoalescingQueue {
       });
     this.queued.set(key, run);
     return run;
+  }
+}
+
+/** At most n tasks at once. */
+export class Semaphore {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async use<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
   }
 }
