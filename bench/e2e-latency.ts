@@ -15,11 +15,13 @@ import {
   benchStaff,
   consumerLag,
   log,
+  machineCpuSeconds,
   ms,
   numberFromEnv,
   peakRssMiB,
   percentile,
   StatusRecorder,
+  serviceCpuSeconds,
   sleep,
   startBenchPipeline,
   startPrivateServers,
@@ -82,6 +84,8 @@ interface RateResult {
   lag: Array<{ group: string; topic: string; lag: number }>;
   rss: Map<ServiceName, number>;
   drainedMs: number;
+  /** CPU seconds used from the first publish to the end of the drain: per service, and by the whole machine. */
+  cpu: { services: Map<ServiceName, number>; machine: number; cores: number; wallSeconds: number };
 }
 
 const runRate = async (
@@ -183,6 +187,7 @@ const runRate = async (
 
     // Open loop: every publish fires at its scheduled moment, whether or not the earlier ones have been answered.
     const t0 = Date.now() + 200;
+    const cpuBefore = { services: serviceCpuSeconds(bench.pipeline), machine: machineCpuSeconds() };
     let refused = 0;
     const publishes = staged.map(
       (draft, i) =>
@@ -223,6 +228,15 @@ const runRate = async (
     const drainDeadline = Date.now() + drainSeconds * 1000;
     while (!allLive() && Date.now() < drainDeadline) await sleep(250);
     const drainedMs = Date.now() - lastAccepted;
+    const cpuAfter = { services: serviceCpuSeconds(bench.pipeline), machine: machineCpuSeconds() };
+    const cpu = {
+      services: new Map(
+        [...cpuAfter.services].map(([name, seconds]) => [name, seconds - (cpuBefore.services.get(name) ?? 0)] as const),
+      ),
+      machine: cpuAfter.machine.busy - cpuBefore.machine.busy,
+      cores: cpuAfter.machine.cores,
+      wallSeconds: (Date.now() - t0) / 1000,
+    };
 
     const latencies = new Map<Channel | 'overall', number[]>();
     const notLive = new Map<Channel | 'overall', number>();
@@ -261,6 +275,7 @@ const runRate = async (
       lag,
       rss,
       drainedMs,
+      cpu,
     };
   } finally {
     await recorder.stop();
@@ -344,6 +359,29 @@ lines.push(
       ...serviceNames.map((name) => result.rss.get(name) ?? '–'),
     ]),
   ),
+  '',
+);
+// The capacity check: a rate whose work needs more CPU seconds per second than the machine has cannot keep any latency.
+lines.push(
+  table(
+    [
+      'rate (/s)',
+      'machine busy (cores of N)',
+      'machine CPU-ms per revision',
+      ...serviceNames.map((name) => `${name} CPU-ms per revision`),
+    ],
+    results.map((result) => [
+      result.rate,
+      `${(result.cpu.machine / result.cpu.wallSeconds).toFixed(2)} of ${result.cpu.cores}`,
+      Math.round((result.cpu.machine * 1000) / Math.max(1, result.accepted)),
+      ...serviceNames.map((name) => {
+        const seconds = result.cpu.services.get(name);
+        return seconds === undefined ? '–' : Math.round((seconds * 1000) / Math.max(1, result.accepted));
+      }),
+    ]),
+  ),
+  '',
+  'CPU from the first publish to the end of the drain (/proc/stat, /proc/<pid>/stat); the machine figure includes Kafka, S3Proxy, PostgreSQL and this benchmark. A rate r needs r × (machine CPU-ms per revision) / 1000 cores to keep up.',
   '',
 );
 const at50 = results.find((result) => result.rate === TARGET_RATE);

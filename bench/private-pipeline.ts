@@ -162,12 +162,9 @@ export const startBenchPipeline = async (options: BenchPipelineOptions): Promise
   };
 };
 
-/**
- * Peak resident memory (VmHWM) of each service process, a child of this process started by Pipeline. Read before the
- * services stop: the kernel keeps the high-water mark per process.
- */
-export const peakRssMiB = (pipeline: Pipeline): Map<ServiceName, number> => {
-  const peaks = new Map<ServiceName, number>();
+/** The process id of each service of the pipeline (children of this process started by Pipeline). */
+const servicePids = (pipeline: Pipeline): Map<ServiceName, string> => {
+  const pids = new Map<ServiceName, string>();
   const children = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' });
   for (const line of children.split('\n')) {
     const match = /^\s*(\d+)\s+(.*)$/.exec(line);
@@ -176,7 +173,18 @@ export const peakRssMiB = (pipeline: Pipeline): Map<ServiceName, number> => {
     const name = pipeline.services.find((service) =>
       service === 'wechat-fake' ? args.includes('wechat-api/src/fake/main.ts') : args.includes(`services/${service}/src/main.ts`),
     );
-    if (!name) continue;
+    if (name) pids.set(name, pid);
+  }
+  return pids;
+};
+
+/**
+ * Peak resident memory (VmHWM) of each service process. Read before the services stop: the kernel keeps the high-water
+ * mark per process.
+ */
+export const peakRssMiB = (pipeline: Pipeline): Map<ServiceName, number> => {
+  const peaks = new Map<ServiceName, number>();
+  for (const [name, pid] of servicePids(pipeline)) {
     try {
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
       if (hwm) peaks.set(name, Math.round(Number(hwm) / 1024));
@@ -185,6 +193,37 @@ export const peakRssMiB = (pipeline: Pipeline): Map<ServiceName, number> => {
     }
   }
   return peaks;
+};
+
+// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) in /proc/stat and /proc/<pid>/stat.
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) each service process has used so far. */
+export const serviceCpuSeconds = (pipeline: Pipeline): Map<ServiceName, number> => {
+  const used = new Map<ServiceName, number>();
+  for (const [name, pid] of servicePids(pipeline)) {
+    try {
+      // Fields after the parenthesised command name: state is the first, utime the 12th, stime the 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .split(' ');
+      used.set(name, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+    } catch {
+      // exited between ps and the read
+    }
+  }
+  return used;
+};
+
+/** CPU seconds the whole machine has spent busy (every process: servers, services, this benchmark), and its cores. */
+export const machineCpuSeconds = (): { busy: number; cores: number } => {
+  const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+  const [, user, nice, system, , , irq, softirq, steal] = (lines[0] ?? '').trim().split(/\s+/).map(Number);
+  const cores = lines.filter((line) => /^cpu\d+ /.test(line)).length;
+  return {
+    busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS_PER_SECOND,
+    cores,
+  };
 };
 
 /** Each consumer group of a namespace: its lag (end offset − committed offset, summed over partitions) per topic. */

@@ -388,9 +388,7 @@ const feedOutcome = async (
       const carried = new Set<string>();
       stale = [];
       for (const account of accounts) {
-        const response = await fetch(`${pipeline.url('newmedia')}/accounts/${account.id}/feed.json`);
-        const items = response.ok ? ((await response.json()) as { items: FeedItem[] }).items : [];
-        for (const item of items) {
+        for (const item of await feedItems(pipeline, account.id)) {
           carried.add(item._tongyuan.document_id);
           if (latest.get(item._tongyuan.document_id) !== item._tongyuan.fingerprint)
             stale.push(`${account.id} ${item._tongyuan.document_id}`);
@@ -402,6 +400,20 @@ const feedOutcome = async (
     { what: 'every feed at the latest revisions', timeoutMs: 300_000, intervalMs: 2_000 },
   ).catch(() => undefined);
   return { missing, stale };
+};
+
+/** Every item of an account's feed: feed.json and the archive pages its `next_url` chain leads to (each item once). */
+const feedItems = async (pipeline: Pipeline, accountId: string): Promise<FeedItem[]> => {
+  const items = new Map<string, FeedItem>();
+  let path: string | undefined = `/accounts/${accountId}/feed.json`;
+  for (let pages = 0; path !== undefined && pages < 10_000; pages++) {
+    const response = await fetch(`${pipeline.url('newmedia')}${path}`);
+    if (!response.ok) break;
+    const page = (await response.json()) as { items: FeedItem[]; next_url?: string };
+    for (const item of page.items) items.set(item._tongyuan.document_id, item);
+    path = page.next_url === undefined ? undefined : new URL(page.next_url).pathname;
+  }
+  return [...items.values()];
 };
 
 /** From the fake WeChat server's record of calls: the same article added as a draft twice, a draft submitted twice. */

@@ -113,6 +113,8 @@ export interface JsonFeedInput {
   feedUrl: string;
   homePageUrl: string;
   items: readonly FeedItem[];
+  /** JSON Feed pagination: the page that carries on with older items (absent on the last page). */
+  nextUrl?: string;
 }
 
 /** Newest first by date_published, then by id, so equal dates never swap between renders. */
@@ -160,6 +162,7 @@ export function renderJsonFeed(input: JsonFeedInput, itemText: (item: FeedItem) 
       title: input.account.name,
       home_page_url: input.homePageUrl,
       feed_url: input.feedUrl,
+      ...(input.nextUrl === undefined ? {} : { next_url: input.nextUrl }),
       description: `${input.account.name}发布的政府信息，与政府网站同源`,
       language: 'zh-CN',
       authors: [{ name: input.account.name }],

@@ -50,6 +50,12 @@ export interface Delivery extends DeliveryKey {
   artifactKeys: string[];
 }
 
+/** Where an item sits in its account's feed order. */
+export interface FeedPlace {
+  publishedAt: string;
+  documentId: string;
+}
+
 export interface CarriedDocument {
   documentId: string;
   accountId: string;
@@ -330,13 +336,23 @@ export class DeliveryStore {
   }
 
   /** Records the revision the account now carries; never lowers it (an older revision after a newer changes nothing). */
-  async carry(document: Omit<CarriedDocument, 'original'>): Promise<boolean> {
-    const written = await this.pool.query(
-      `insert into newmedia_documents (document_id, account_id, revision, fingerprint, status, feed_item)
-       values ($1, $2, $3, $4, $5, $6)
+  /**
+   * The account now carries this revision (unless it carries a newer one: then null). Says where the document sat in
+   * the feed before, so the pages from there on can be written again.
+   */
+  async carry(document: Omit<CarriedDocument, 'original'>): Promise<{ before: FeedPlace | null } | null> {
+    // Every part of the statement sees the table as it was before it: `previous` is the row before the write.
+    const written = await this.pool.query<{ previous_published_at: Date | null }>(
+      `with previous as (
+         select feed_published_at from newmedia_documents where document_id = $1 and account_id = $2
+           and status = 'live' and feed_item is not null)
+       insert into newmedia_documents (document_id, account_id, revision, fingerprint, status, feed_item, feed_published_at)
+       values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (document_id, account_id) do update set revision = excluded.revision, fingerprint = excluded.fingerprint,
-         status = excluded.status, feed_item = excluded.feed_item, updated_at = now()
-       where newmedia_documents.revision <= excluded.revision`,
+         status = excluded.status, feed_item = excluded.feed_item, feed_published_at = excluded.feed_published_at,
+         updated_at = now()
+       where newmedia_documents.revision <= excluded.revision
+       returning (select feed_published_at from previous) as previous_published_at`,
       [
         document.documentId,
         document.accountId,
@@ -344,9 +360,17 @@ export class DeliveryStore {
         document.fingerprint,
         document.status,
         document.feedItem === null ? null : JSON.stringify(document.feedItem),
+        document.feedItem?.date_published ?? null,
       ],
     );
-    return (written.rowCount ?? 0) > 0;
+    const row = written.rows[0];
+    if (row === undefined) return null;
+    return {
+      before:
+        row.previous_published_at === null
+          ? null
+          : { publishedAt: row.previous_published_at.toISOString(), documentId: document.documentId },
+    };
   }
 
   async setOriginal(documentId: string, accountId: string, original: NonNullable<CarriedDocument['original']>): Promise<void> {
@@ -356,14 +380,39 @@ export class DeliveryStore {
     );
   }
 
-  /**
-   * The account's feed items, reading in full only those not in `known` (keyed documentId/revision/fingerprint):
-   * a feed of thousands of items is otherwise read and parsed whole on every rebuild.
-   */
-  async feedItemsExcept(accountId: string, known: ReadonlySet<string>): Promise<Array<{ key: string; item: FeedItem | null }>> {
-    const index = await this.pool.query<{ document_id: string; revision: number; fingerprint: string }>(
-      "select document_id, revision, fingerprint from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null",
+  /** How many items the account's feed holds. */
+  async feedCount(accountId: string): Promise<number> {
+    const found = await this.pool.query<{ n: number }>(
+      `select count(*)::int as n from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null`,
       [accountId],
+    );
+    return found.rows[0]?.n ?? 0;
+  }
+
+  /** How many of the account's feed items come before this place in feed order (oldest first, ties by document id, descending). */
+  async feedItemsBefore(accountId: string, place: FeedPlace): Promise<number> {
+    const found = await this.pool.query<{ n: number }>(
+      `select count(*)::int as n from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null
+         and (feed_published_at < $2 or (feed_published_at = $2 and document_id > $3))`,
+      [accountId, place.publishedAt, place.documentId],
+    );
+    return found.rows[0]?.n ?? 0;
+  }
+
+  /**
+   * A run of the account's feed items in feed order — `newest` counts from the newest end — reading in full only those
+   * not in `known` (keyed documentId/revision/fingerprint): the rest the caller has rendered before.
+   */
+  async feedSlice(
+    accountId: string,
+    slice: { offset: number; limit: number; from: 'oldest' | 'newest' },
+    known: ReadonlySet<string>,
+  ): Promise<Array<{ key: string; item: FeedItem | null }>> {
+    const order = slice.from === 'oldest' ? 'feed_published_at, document_id desc' : 'feed_published_at desc, document_id';
+    const index = await this.pool.query<{ document_id: string; revision: number; fingerprint: string }>(
+      `select document_id, revision, fingerprint from newmedia_documents
+        where account_id = $1 and status = 'live' and feed_item is not null order by ${order} offset $2 limit $3`,
+      [accountId, slice.offset, slice.limit],
     );
     const keyOf = (row: { document_id: string; revision: number; fingerprint: string }) =>
       `${row.document_id}/${row.revision}/${row.fingerprint}`;

@@ -13,11 +13,13 @@ import {
 } from '@tongyuan/newmedia-article';
 import type { ObjectStore, Provenance } from '@tongyuan/object-store';
 import { CoalescingQueue } from '../concurrency.js';
-import type { DeliveryStore } from '../delivery/delivery-store.js';
+import type { DeliveryStore, FeedPlace } from '../delivery/delivery-store.js';
 
 /** The bucket layout the ops audit reads: keep these exactly. */
 export const newmediaKeys = {
   feed: (accountId: string) => `accounts/${accountId}/feed.json`,
+  /** Older items, in pages of FEED_PAGE cut from the oldest (page 1 holds the oldest): the feed's `next_url` chain. */
+  feedPage: (accountId: string, page: number) => `accounts/${accountId}/feed/${page}.json`,
   h5: (accountId: string, documentId: string) => `accounts/${accountId}/articles/${documentId}/index.html`,
   record: (accountId: string, documentId: string, revision: number) =>
     `accounts/${accountId}/wechat/${documentId}/r${revision}.json`,
@@ -43,14 +45,25 @@ export interface AccountFeedOptions {
   deliveries: DeliveryStore;
   portalBaseUrl: string;
   newmediaBaseUrl: string;
+  /** Items in feed.json, newest first (default 50). */
+  feedWindow?: number;
+  /** Items per archive page (default 100). */
+  feedPage?: number;
 }
+
+/** Where in the account's feed order something changed since its last rebuild; `all` after a start (nothing known). */
+type DirtyPlaces = FeedPlace[] | 'all';
 
 /** What the project serves itself per account: the JSON Feed and the H5 reading pages, always the current revision. */
 export class AccountFeeds {
-  // A feed holds every item the account carries (megabytes): under load it is rewritten at most twice a second.
+  // Under load an account's feed is rewritten at most twice a second: deliveries finishing meanwhile share a rebuild.
   private readonly feedRebuilds = new CoalescingQueue(500);
-  /** Per account, the feed's items as last rendered, with their JSON text: a rebuild reads and renders only what changed. */
+  /** Per account, the items last rendered, with their JSON text: a rebuild reads and renders only what changed. */
   private readonly itemTexts = new Map<string, Map<string, { item: FeedItem; text: string }>>();
+  /** Per account, where its feed changed since the last rebuild began. */
+  private readonly dirty = new Map<string, DirtyPlaces>();
+  /** Per account, the archive pages as last written (unknown after a start: the first rebuild lists them). */
+  private readonly pageCounts = new Map<string, number>();
 
   private itemCache(accountId: string): Map<string, { item: FeedItem; text: string }> {
     return this.itemTexts.get(accountId) ?? new Map();
@@ -125,7 +138,8 @@ export class AccountFeeds {
       status: 'live',
       feedItem,
     });
-    if (!carried) return null;
+    if (carried === null) return null;
+    this.touch(account.id, { publishedAt: feedItem.date_published, documentId: revision.documentId }, carried.before);
     const h5Key = newmediaKeys.h5(account.id, revision.documentId);
     const page = renderH5Page({ revision, fingerprint, account, portalUrl, feedUrl: this.feedUrl(account.id), imageUrl });
     await this.options.store.putIfChanged(h5Key, page, {
@@ -148,41 +162,102 @@ export class AccountFeeds {
       status: 'withdrawn',
       feedItem: null,
     });
-    if (!carried) return null;
+    if (carried === null) return null;
+    this.touch(account.id, carried.before);
     await this.options.store.delete(newmediaKeys.h5(account.id, revision.documentId));
     await this.rebuildFeed(account);
     return [newmediaKeys.feed(account.id)];
   }
 
+  private touch(accountId: string, ...places: Array<FeedPlace | null>): void {
+    const dirty = this.dirty.get(accountId) ?? 'all';
+    if (dirty === 'all') return;
+    for (const place of places) if (place !== null) dirty.push(place);
+  }
+
   /**
    * The feed from what the account carries now (PostgreSQL), one writer per account at a time; deliveries finishing
-   * while a rebuild waits share it (it reads the state after theirs).
+   * while a rebuild waits share it (it reads the state after theirs). feed.json holds the newest items and links, by
+   * `next_url`, the archive pages, newest page first; the pages are cut from the oldest, so a new item rewrites
+   * feed.json and the last page, and an item changed further back rewrites the pages from its own on.
    */
   private rebuildFeed(account: AccountProfile): Promise<void> {
     return this.feedRebuilds.run(account.id, async () => {
-      const cache = this.itemCache(account.id);
-      const rows = await this.options.deliveries.feedItemsExcept(account.id, new Set(cache.keys()));
-      const items: FeedItem[] = [];
-      const texts = new Map<FeedItem, string>();
-      const current = new Map<string, { item: FeedItem; text: string }>();
-      for (const row of rows) {
-        const entry = cache.get(row.key) ?? (row.item === null ? undefined : { item: row.item, text: feedItemText(row.item) });
-        if (entry === undefined) continue; // changed between the two reads: the next rebuild (queued behind its change) has it
-        current.set(row.key, entry);
-        items.push(entry.item);
-        texts.set(entry.item, entry.text);
+      const { deliveries, store } = this.options;
+      const windowSize = this.options.feedWindow ?? 50;
+      const pageSize = this.options.feedPage ?? 100;
+      const changed = this.dirty.get(account.id) ?? 'all';
+      this.dirty.set(account.id, []); // changes from now on are the next rebuild's
+      try {
+        const cache = this.itemCache(account.id);
+        const rendered = new Map<string, { item: FeedItem; text: string }>();
+        const read = async (slice: { offset: number; limit: number; from: 'oldest' | 'newest' }) => {
+          const rows = await deliveries.feedSlice(account.id, slice, new Set(cache.keys()));
+          const items: FeedItem[] = [];
+          const texts = new Map<FeedItem, string>();
+          for (const row of rows) {
+            const entry =
+              cache.get(row.key) ?? (row.item === null ? undefined : { item: row.item, text: feedItemText(row.item) });
+            if (entry === undefined) continue; // changed between the two reads: the next rebuild (queued behind its change) has it
+            rendered.set(row.key, entry);
+            items.push(entry.item);
+            texts.set(entry.item, entry.text);
+          }
+          return { items, text: (item: FeedItem) => texts.get(item) ?? feedItemText(item) };
+        };
+        const total = await deliveries.feedCount(account.id);
+        const pages = Math.ceil(total / pageSize);
+        const pagesBefore = this.pageCounts.get(account.id) ?? (await this.storedPages(account.id));
+        let firstChanged = pages; // 0-based: pages from this one on are written again
+        if (changed === 'all') firstChanged = 0;
+        else {
+          for (const place of changed) {
+            firstChanged = Math.min(firstChanged, Math.floor((await deliveries.feedItemsBefore(account.id, place)) / pageSize));
+          }
+        }
+        const feedUrl = this.feedUrl(account.id);
+        const homePageUrl = this.options.portalBaseUrl;
+        const options = { contentType: 'application/feed+json; charset=utf-8', cacheControl: PAGE_CACHE };
+        for (let page = firstChanged; page < pages; page++) {
+          const { items, text } = await read({ offset: page * pageSize, limit: pageSize, from: 'oldest' });
+          const nextUrl = page > 0 ? this.pageUrl(account.id, page) : undefined;
+          await store.putIfChanged(
+            newmediaKeys.feedPage(account.id, page + 1),
+            renderJsonFeed({ account, feedUrl, homePageUrl, items, ...(nextUrl ? { nextUrl } : {}) }, text),
+            options,
+          );
+        }
+        const stale = Array.from({ length: Math.max(0, pagesBefore - pages) }, (_, i) =>
+          newmediaKeys.feedPage(account.id, pages + i + 1),
+        );
+        if (stale.length > 0) await store.deleteMany(stale);
+        this.pageCounts.set(account.id, pages);
+
+        const { items, text } = await read({ offset: 0, limit: windowSize, from: 'newest' });
+        const nextUrl = pages > 0 ? this.pageUrl(account.id, pages) : undefined;
+        await store.putIfChanged(
+          newmediaKeys.feed(account.id),
+          renderJsonFeed({ account, feedUrl, homePageUrl, items, ...(nextUrl ? { nextUrl } : {}) }, text),
+          { ...options, metadata: { 'item-count': String(total) } },
+        );
+        // Only what was rendered now: the window and the pages written (the rest is read again when it changes).
+        this.itemTexts.set(account.id, rendered);
+      } catch (error) {
+        this.dirty.set(account.id, 'all'); // what this rebuild was to write is not known to be written
+        throw error;
       }
-      this.itemTexts.set(account.id, current); // only what the feed holds now: a superseded revision's text goes
-      const feed = renderJsonFeed(
-        { account, feedUrl: this.feedUrl(account.id), homePageUrl: this.options.portalBaseUrl, items },
-        (item) => texts.get(item) ?? feedItemText(item),
-      );
-      await this.options.store.putIfChanged(newmediaKeys.feed(account.id), feed, {
-        contentType: 'application/feed+json; charset=utf-8',
-        cacheControl: PAGE_CACHE,
-        metadata: { 'item-count': String(items.length) },
-      });
     });
+  }
+
+  /** The archive pages in the bucket, counted once after a start. */
+  private async storedPages(accountId: string): Promise<number> {
+    let count = 0;
+    for await (const _ of this.options.store.list(`accounts/${accountId}/feed/`)) count++;
+    return count;
+  }
+
+  private pageUrl(accountId: string, page: number): string {
+    return `${this.base}/${newmediaKeys.feedPage(accountId, page)}`;
   }
 
   async writeRecord(accountId: string, event: ContentPublished, record: object): Promise<string> {

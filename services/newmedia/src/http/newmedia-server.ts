@@ -17,7 +17,7 @@ export interface NewmediaServerOptions {
 }
 
 const served =
-  /^(accounts\/[a-z0-9][a-z0-9._-]*\/(feed\.json|articles\/doc_[0-9A-Z]{26}\/(index\.html)?)|media\/[0-9a-f]{64}\.(jpg|png))$/;
+  /^(accounts\/[a-z0-9][a-z0-9._-]*\/(feed\.json|feed\/[1-9][0-9]{0,6}\.json|articles\/doc_[0-9A-Z]{26}\/(index\.html)?)|media\/[0-9a-f]{64}\.(jpg|png))$/;
 
 /**
  * The feeds and H5 pages, straight from S3 (as a CDN in front of the bucket would serve them), and the endpoint WeChat

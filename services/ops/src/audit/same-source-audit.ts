@@ -234,18 +234,31 @@ export class SameSourceAudit {
     };
   }
 
+  /**
+   * Every item the account's feed carries: feed.json (the newest) and the archive pages its `next_url` chain leads to
+   * (accounts/<id>/feed/<n>.json, from the newest page to the oldest).
+   */
   private async feedFingerprints(account: string): Promise<Map<string, string>> {
-    const feed = await this.options.sources.newmedia.store.get(`accounts/${account}/feed.json`);
     const result = new Map<string, string>();
-    if (!feed) return result;
-    try {
-      const items = (JSON.parse(feed.body.toString('utf8')) as { items?: unknown[] }).items ?? [];
-      for (const item of items) {
-        const provenance = (item as { _tongyuan?: { document_id?: string; fingerprint?: string } })._tongyuan;
-        if (provenance?.document_id && provenance.fingerprint) result.set(provenance.document_id, provenance.fingerprint);
+    const seen = new Set<string>();
+    let key: string | undefined = `accounts/${account}/feed.json`;
+    while (key !== undefined && !seen.has(key)) {
+      seen.add(key);
+      const feed = await this.options.sources.newmedia.store.get(key);
+      if (!feed) break;
+      let next: string | undefined;
+      try {
+        const parsed = JSON.parse(feed.body.toString('utf8')) as { items?: unknown[]; next_url?: unknown };
+        for (const item of parsed.items ?? []) {
+          const provenance = (item as { _tongyuan?: { document_id?: string; fingerprint?: string } })._tongyuan;
+          if (provenance?.document_id && provenance.fingerprint) result.set(provenance.document_id, provenance.fingerprint);
+        }
+        const page = typeof parsed.next_url === 'string' ? /\/feed\/([1-9][0-9]*)\.json$/.exec(parsed.next_url)?.[1] : undefined;
+        next = page === undefined ? undefined : `accounts/${account}/feed/${page}.json`;
+      } catch (error) {
+        this.options.logger.warn({ err: error, account, key }, 'a feed page is not JSON');
       }
-    } catch (error) {
-      this.options.logger.warn({ err: error, account }, 'feed.json is not JSON');
+      key = next;
     }
     return result;
   }
