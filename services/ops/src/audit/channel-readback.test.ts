@@ -110,6 +110,32 @@ describe('the audit of new media and the gazette', () => {
       ['drift', 'newmedia', `${account}/wechat`],
     ]);
     expect(found.find((a) => a.target === account)?.detail).toMatch(/源文 “[^”]*【莱[\s\S]*渠道 “[^”]*【菜/);
+
+    // The item has moved from feed.json to an archive page (the feed is paged): the audit follows next_url to it.
+    await store.put(
+      keys.feed,
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        items: [],
+        next_url: `https://h5.example/accounts/${account}/feed/2.json`,
+      }),
+      { contentType: 'application/feed+json' },
+    );
+    await store.put(
+      `accounts/${account}/feed/2.json`,
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        items: [],
+        next_url: `https://h5.example/accounts/${account}/feed/1.json`,
+      }),
+      { contentType: 'application/feed+json' },
+    );
+    await store.put(`accounts/${account}/feed/1.json`, feed(fingerprint), { contentType: 'application/feed+json' });
+    await ops.service.checks.run();
+    expect((await ofDocument()).filter((a) => a.target === `${account}/feed`)).toEqual([]);
+    await store.put(`accounts/${account}/feed/1.json`, feed(foreign), { contentType: 'application/feed+json' });
+    await ops.service.checks.run();
+    expect((await ofDocument()).filter((a) => a.target === `${account}/feed`).map((a) => a.kind)).toEqual(['drift']);
   });
 
   test('a closed gazette issue may carry the revision before a correction; a wrong fingerprint in a manifest is drift', async ({
