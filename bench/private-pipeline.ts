@@ -2,7 +2,7 @@
 // disturbs anything else on the machine), the pipeline's services on them, and the measuring instruments around it.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,18 +198,35 @@ export const peakRssMiB = (pipeline: Pipeline): Map<ServiceName, number> => {
 // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) in /proc/stat and /proc/<pid>/stat.
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) each service process has used so far. */
-export const serviceCpuSeconds = (pipeline: Pipeline): Map<ServiceName, number> => {
-  const used = new Map<ServiceName, number>();
-  for (const [name, pid] of servicePids(pipeline)) {
+/** Who a process is, for the CPU table: a service, one of the servers, this benchmark, or something else. */
+const processGroupOf = (commandLine: string, pipeline: Pipeline): string => {
+  if (commandLine.includes('wechat-api/src/fake/main.ts')) return 'wechat-fake';
+  const service = pipeline.services.find((name) => commandLine.includes(`services/${name}/src/main.ts`));
+  if (service) return service;
+  if (commandLine.includes('kafka.Kafka')) return 'kafka';
+  if (commandLine.includes('s3proxy')) return 's3proxy';
+  if (commandLine.startsWith('postgres')) return 'postgresql';
+  return 'other';
+};
+
+/**
+ * CPU seconds (user + system) used so far by every process on the machine, summed by who it is (processGroupOf):
+ * services, Kafka, S3Proxy, PostgreSQL (every backend), this benchmark, the rest.
+ */
+export const cpuSecondsByProcess = (pipeline: Pipeline): Map<string, number> => {
+  const used = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
       // Fields after the parenthesised command name: state is the first, utime the 12th, stime the 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8')
         .replace(/^.*\) /s, '')
         .split(' ');
-      used.set(name, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+      const group = entry === String(process.pid) ? 'benchmark' : processGroupOf(commandLine, pipeline);
+      used.set(group, (used.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
     } catch {
-      // exited between ps and the read
+      // exited while being read
     }
   }
   return used;

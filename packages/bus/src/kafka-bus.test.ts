@@ -45,6 +45,27 @@ describe('KafkaBus against the real broker', () => {
     ]);
   });
 
+  test('many sends at once arrive complete and in the order made; a record the broker refuses fails alone', async ({
+    bus,
+    servers,
+  }) => {
+    const topic = greetingTopic();
+    await bus.ensureTopics([topic]);
+    const texts = Array.from({ length: 300 }, (_, i) => `第${i}条`);
+    const sends: Array<Promise<void>> = [];
+    let tooLarge: Promise<void> | undefined;
+    for (const [i, text] of texts.entries()) {
+      sends.push(bus.publish(topic, { id: 'doc-1', text }));
+      // Over the broker's 1 MB message limit, between the others: refused, and only it.
+      if (i === 10) tooLarge = bus.sendRecords(topic.name, [{ key: 'doc-2', value: 'x'.repeat(1_200_000), headers: {} }]);
+    }
+    await expect(tooLarge).rejects.toBeDefined();
+    await Promise.all(sends);
+    const read = await readTopic(servers.kafkaBrokers, bus.topicName(topic.name), { count: texts.length });
+    const shown = read.map((message) => (JSON.parse(message.value?.toString('utf8') ?? '{}') as { text?: string }).text);
+    expect(shown).toEqual(texts);
+  });
+
   test('refuses to publish a value its schema rejects, naming the field', async ({ bus }) => {
     const topic = greetingTopic();
     await expect(bus.publish(topic, { id: 'x', text: '' })).rejects.toMatchObject({

@@ -46,6 +46,15 @@ export interface WireRecord {
   headers: Record<string, string>;
 }
 
+/** A send waiting for its produce request. */
+interface PendingSend {
+  topic: string;
+  messages: Array<Pick<OutgoingRecord, 'key' | 'value' | 'headers'>>;
+  bytes: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /** Anything the producer may send; dead letters keep the original bytes, whatever they were. */
 interface OutgoingRecord {
   key: string | null;
@@ -108,6 +117,9 @@ export class KafkaBus {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private readonly subscriptions = new Set<Subscription>();
+  /** Sends waiting for the one in flight: they go together in the next produce request (see sendRecords). */
+  private readonly outgoing: PendingSend[] = [];
+  private sending: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka({
@@ -194,14 +206,60 @@ export class KafkaBus {
     return { key, value: json, headers: { ...headers, [TRACEPARENT]: formatTraceparent(trace) } };
   }
 
-  /** Sends records as they are, in order, through the idempotent producer. */
-  async sendRecords(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    const producer = await this.connectedProducer();
-    await producer.send({
-      topic: this.topicName(topic),
-      acks: -1,
-      messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+  /**
+   * Sends records as they are, in order, through the idempotent producer; resolves once the broker has them (acks all).
+   * Sends made while another is in flight go out together in the next produce request, in the order they were made —
+   * one round trip for many reports, and a key's messages keep their order. Should a shared request fail, each send in
+   * it is tried alone, so one send's failure (a record too large) is never another's.
+   */
+  sendRecords(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.outgoing.push({
+        topic: this.topicName(topic),
+        messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+        bytes: records.reduce((sum, record) => sum + (record.value?.length ?? 0) + (record.key?.length ?? 0), 0),
+        resolve,
+        reject,
+      });
+      this.sending ??= this.sendOutgoing().finally(() => {
+        this.sending = undefined;
+      });
     });
+  }
+
+  private async sendOutgoing(): Promise<void> {
+    while (this.outgoing.length > 0) {
+      // Up to ~900 KB a request (the broker's default limit is 1 MB); a single larger send goes alone.
+      let bytes = 0;
+      let count = 0;
+      for (const send of this.outgoing) {
+        if (count > 0 && bytes + send.bytes > 900_000) break;
+        bytes += send.bytes;
+        count++;
+      }
+      const together = this.outgoing.splice(0, count);
+      let producer: Producer;
+      try {
+        producer = await this.connectedProducer();
+      } catch (error) {
+        for (const send of together) send.reject(error);
+        continue;
+      }
+      try {
+        const byTopic = new Map<string, PendingSend['messages']>();
+        for (const send of together) byTopic.set(send.topic, [...(byTopic.get(send.topic) ?? []), ...send.messages]);
+        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        for (const send of together) send.resolve();
+      } catch (error) {
+        if (together.length === 1) {
+          together[0]?.reject(error);
+          continue;
+        }
+        for (const send of together) {
+          await producer.send({ topic: send.topic, acks: -1, messages: send.messages }).then(send.resolve, send.reject);
+        }
+      }
+    }
   }
 
   async subscribe<S extends z.ZodType>(spec: TopicSpec<S>, options: SubscribeOptions<S>): Promise<Subscription> {
@@ -277,9 +335,24 @@ export class KafkaBus {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const { topic, partition } = batch;
+        // Offsets are committed every 200 ms and at the end of a fetched batch, not per message: a crash or a rebalance
+        // hands the few handled since to the next owner again (handlers are idempotent), for a fraction of the requests.
+        let handledUpTo: string | undefined;
+        let committedAt = performance.now();
+        const commit = async () => {
+          if (handledUpTo === undefined) return;
+          const offset = (BigInt(handledUpTo) + 1n).toString();
+          handledUpTo = undefined;
+          await consumer.commitOffsets([{ topic, partition, offset }]);
+          committedAt = performance.now();
+        };
+        const stop = async (): Promise<never> => {
+          await commit().catch(() => {}); // what was handled; the message in hand stays uncommitted
+          throw new StoppingError();
+        };
         for (let start = 0; start < batch.messages.length; start += batchSize) {
-          // Once stopping, nothing more is handled or committed: a later commit would silently skip the message left unhandled.
-          if (signal.aborted) throw new StoppingError();
+          // Once stopping, nothing more is handled, and nothing past the last handled message is committed.
+          if (signal.aborted) await stop();
           if (!isRunning() || isStale()) return; // rebalanced away: the next owner fetches from the last commit
           const started = performance.now();
           const chunk = batch.messages.slice(start, start + batchSize).map((message) => {
@@ -327,7 +400,7 @@ export class KafkaBus {
                 log: item.log,
                 onRetry: () => this.options.metrics?.messageHandled(spec.name, 'retried', 0),
               });
-              if (outcome.kind === 'stopped') throw new StoppingError(); // not committed: the next owner handles it
+              if (outcome.kind === 'stopped') await stop(); // not committed: the next owner handles it
               outcomes.set(item.message, outcome);
             }
           }
@@ -347,10 +420,12 @@ export class KafkaBus {
             this.options.metrics?.messageHandled(spec.name, kind, seconds);
           }
           const last = chunk[chunk.length - 1]?.message.offset ?? '0';
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+          handledUpTo = last;
           resolveOffset(last); // where the next fetch of this partition starts
+          if (performance.now() - committedAt >= 200) await commit();
           await heartbeat();
         }
+        await commit();
       },
     });
     return consumer;
@@ -359,6 +434,7 @@ export class KafkaBus {
   /** Graceful shutdown: consumers finish the message in hand and leave their groups, then the producer flushes. */
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.sending;
     await this.producer?.disconnect();
     this.producer = undefined;
   }

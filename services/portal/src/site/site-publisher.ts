@@ -131,10 +131,12 @@ export class SitePublisher {
       const navChanged = (await siteStore.fact(client, 'nav')) !== navigationFingerprint(nav);
       const artifacts: Artifact[] = [];
       const deleted: string[] = [];
+      const written: string[] = [];
       if (navChanged) {
-        // A column appeared or emptied: every page carries the navigation, so the whole site is rendered again (rare).
+        // A column appeared or emptied: every page carries the navigation, so the whole site is rendered again (rare),
+        // and written as it is rendered, a few hundred documents at a time.
         await siteStore.setFact(client, 'nav', navigationFingerprint(nav));
-        artifacts.push(...(await this.everything(client, nav)));
+        written.push(...(await this.everything(client, nav, (chunk) => this.write(client, chunk))));
         for (const touch of touched.listings.values()) deleted.push(...this.staleListingPages(touch));
       } else {
         const documents = await siteStore.documents(client, [...new Set([...touched.documents, ...touched.linked])]);
@@ -151,7 +153,7 @@ export class SitePublisher {
         artifacts.push(...(await this.feedArtifacts(client, nav)));
         artifacts.push(...(await this.sitemapArtifacts(client, [...touched.years])));
       }
-      const written = await this.write(client, artifacts);
+      written.push(...(await this.write(client, artifacts)));
       await this.remove(client, deleted);
       return staged.map((stage): ApplyOutcome => {
         if (stage.kind === 'skipped') return stage;
@@ -264,7 +266,7 @@ export class SitePublisher {
     return withTransaction(this.options.pool, async (client) => {
       const nav = await this.navigationWith(client);
       await siteStore.setFact(client, 'nav', navigationFingerprint(nav));
-      return this.write(client, await this.everything(client, nav), { trustLedger: false });
+      return this.everything(client, nav, (chunk) => this.write(client, chunk, { trustLedger: false }));
     });
   }
 
@@ -465,17 +467,29 @@ export class SitePublisher {
     return artifacts;
   }
 
-  private async everything(client: PoolClient, nav: SiteNav): Promise<Artifact[]> {
-    const artifacts: Artifact[] = siteAssets().map((asset) => ({
-      key: asset.path,
-      body: asset.body,
-      contentType: asset.contentType,
-    }));
+  /**
+   * Renders the whole site and hands it to `write` in parts as it goes (a part's artifacts are let go once written):
+   * the site is never held in memory at once. A key is written once, as its first rendering has it.
+   */
+  private async everything(
+    client: PoolClient,
+    nav: SiteNav,
+    write: (artifacts: Artifact[]) => Promise<string[]>,
+  ): Promise<string[]> {
+    const written: string[] = [];
+    const seen = new Set<string>();
+    const emit = async (artifacts: Artifact[]) => {
+      const fresh = artifacts.filter((artifact) => !seen.has(artifact.key) && seen.add(artifact.key));
+      if (fresh.length > 0) written.push(...(await write(fresh)));
+    };
+    await emit(siteAssets().map((asset) => ({ key: asset.path, body: asset.body, contentType: asset.contentType })));
     const ids = await siteStore.documentIds(client);
     for (let start = 0; start < ids.length; start += 500) {
+      const part: Artifact[] = [];
       for (const document of await siteStore.documents(client, ids.slice(start, start + 500))) {
-        artifacts.push(...(await this.documentArtifacts(client, document, nav)));
+        part.push(...(await this.documentArtifacts(client, document, nav)));
       }
+      await emit(part);
     }
     const listings = new Map<string, Listing>();
     for (const summary of await siteStore.nonEmptyListingSummaries(client)) {
@@ -484,16 +498,16 @@ export class SitePublisher {
     for (const listing of listings.values()) {
       const pageCount = pageCountOf(await siteStore.count(client, listing), this.options.config.pageSize);
       for (let chunk = 0; chunk < pageCount; chunk += 1) {
-        artifacts.push(...(await this.listingChunk(client, listing, nav, chunk, pageCount)));
+        await emit(await this.listingChunk(client, listing, nav, chunk, pageCount));
       }
     }
-    artifacts.push(...(await this.feedArtifacts(client, nav)));
-    artifacts.push(
-      ...(await this.sitemapArtifacts(
+    await emit(await this.feedArtifacts(client, nav));
+    await emit(
+      await this.sitemapArtifacts(
         client,
         (await siteStore.sitemapYears(client)).map((part) => part.year),
-      )),
+      ),
     );
-    return artifacts;
+    return written;
   }
 }
