@@ -5,6 +5,8 @@ import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { readDeadLetter } from './index.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const Greeting = z.object({ id: z.string(), text: z.string().min(1) });
 
 const greetingTopic = () => {
@@ -61,9 +63,17 @@ describe('KafkaBus against the real broker', () => {
     }
     await expect(tooLarge).rejects.toBeDefined();
     await Promise.all(sends);
-    const read = await readTopic(servers.kafkaBrokers, bus.topicName(topic.name), { count: texts.length });
+    // One after another, each sent the moment the one before is acknowledged: none may be left waiting.
+    const after = Array.from({ length: 20 }, (_, i) => `其后第${i}条`);
+    for (const text of after) await bus.publish(topic, { id: 'doc-1', text });
+    // A send made the moment the one before is acknowledged (in its own continuation) is sent too, not left queued.
+    const record = (text: string) => bus.toWireRecord(topic, { id: 'doc-1', text });
+    const chained = bus.sendRecords(topic.name, [record('接续甲')]).then(() => bus.sendRecords(topic.name, [record('接续乙')]));
+    await expect(Promise.race([chained.then(() => 'sent'), sleep(10_000).then(() => 'stuck')])).resolves.toBe('sent');
+    after.push('接续甲', '接续乙');
+    const read = await readTopic(servers.kafkaBrokers, bus.topicName(topic.name), { count: texts.length + after.length });
     const shown = read.map((message) => (JSON.parse(message.value?.toString('utf8') ?? '{}') as { text?: string }).text);
-    expect(shown).toEqual(texts);
+    expect(shown).toEqual([...texts, ...after]);
   });
 
   test('refuses to publish a value its schema rejects, naming the field', async ({ bus }) => {

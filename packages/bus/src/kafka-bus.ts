@@ -221,14 +221,17 @@ export class KafkaBus {
         resolve,
         reject,
       });
-      this.sending ??= this.sendOutgoing().finally(() => {
-        this.sending = undefined;
-      });
+      this.sending ??= this.sendOutgoing();
     });
   }
 
   private async sendOutgoing(): Promise<void> {
-    while (this.outgoing.length > 0) {
+    for (;;) {
+      // Checked and cleared in one turn: a send queued after this starts a new loop, none is left waiting.
+      if (this.outgoing.length === 0) {
+        this.sending = undefined;
+        return;
+      }
       // Up to ~900 KB a request (the broker's default limit is 1 MB); a single larger send goes alone.
       let bytes = 0;
       let count = 0;

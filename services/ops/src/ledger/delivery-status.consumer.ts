@@ -1,10 +1,16 @@
 import type { KafkaBus, Subscription } from '@tongyuan/bus';
-import { topics } from '@tongyuan/contracts';
+import { type DeliveryStatus, topics } from '@tongyuan/contracts';
 import type { Pool } from '@tongyuan/database';
 import type { ServiceMetrics } from '@tongyuan/observability';
-import { recordStep } from './ledger-store.js';
+import { recordSteps, releaseTimes } from './ledger-store.js';
 
-/** delivery.status → the ledger (every step kept); a first-seen live step feeds the publish→live histogram. */
+const isLive = (status: DeliveryStatus) =>
+  status.state === 'delivered' || (status.channel === 'gazette' && status.state === 'pending');
+
+/**
+ * delivery.status → the ledger (every step kept), in batches of up to 200 statuses a statement; a first-seen live step
+ * feeds the publish→live histogram.
+ */
 export const consumeDeliveryStatus = (
   bus: KafkaBus,
   pool: Pool,
@@ -12,16 +18,18 @@ export const consumeDeliveryStatus = (
 ): Promise<Subscription> =>
   bus.subscribe(topics.deliveryStatus, {
     groupId: options.groupId,
-    handler: async (status) => {
-      const added = await recordStep(pool, status);
-      const live = status.state === 'delivered' || (status.channel === 'gazette' && status.state === 'pending');
-      if (!added || !live) return;
-      // The release time comes from the canonical revision, when the ledger has it already.
-      const { rows } = await pool.query<{ releasedAt: Date }>(
-        'select released_at as "releasedAt" from revisions where document_id = $1 and revision = $2',
-        [status.documentId, status.revision],
-      );
-      const released = rows[0]?.releasedAt;
-      if (released) options.metrics.observePublishToLive(status.channel, released.toISOString(), status.occurredAt);
+    batch: {
+      maxMessages: 200,
+      handler: async (items) => {
+        const statuses = items.map((item) => item.value);
+        const added = await recordSteps(pool, statuses);
+        const live = statuses.filter((status, i) => added[i] && isLive(status));
+        // The release time comes from the canonical revision, when the ledger has it already.
+        const released = await releaseTimes(pool, live);
+        for (const status of live) {
+          const at = released.get(`${status.documentId} ${status.revision}`);
+          if (at) options.metrics.observePublishToLive(status.channel, at.toISOString(), status.occurredAt);
+        }
+      },
     },
   });

@@ -33,28 +33,67 @@ export const recordRevision = async (pool: Pool, event: ContentPublished): Promi
 };
 
 /** Keeps one step of one delivery; keyed by (document, revision, channel, target, state, attempt), so a replay adds nothing. */
-export const recordStep = async (pool: Pool, status: DeliveryStatus): Promise<boolean> => {
-  const { rowCount } = await pool.query(
+const stepKey = (step: {
+  documentId: string;
+  revision: number;
+  channel: string;
+  target: string;
+  state: string;
+  attempt: number;
+}) => `${step.documentId}\u0000${step.revision}\u0000${step.channel}\u0000${step.target}\u0000${step.state}\u0000${step.attempt}`;
+
+/**
+ * Adds steps to the ledger in one statement; a step already there (a redelivery, a state told twice) is kept as it was.
+ * Says, per status, whether it was new (the first of equal ones in the list counts).
+ */
+export const recordSteps = async (pool: Pool, statuses: readonly DeliveryStatus[]): Promise<boolean[]> => {
+  if (statuses.length === 0) return [];
+  const column = <T>(pick: (status: DeliveryStatus) => T) => statuses.map(pick);
+  const { rows } = await pool.query<{
+    documentId: string;
+    revision: number;
+    channel: string;
+    target: string;
+    state: string;
+    attempt: number;
+  }>(
     `insert into delivery_steps (document_id, revision, channel, target, state, attempt, fingerprint,
        error_code, error_message, error_retryable, artifact_keys, occurred_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     on conflict do nothing`,
+     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[],
+       $8::text[], $9::text[], $10::boolean[], $11::jsonb[], $12::timestamptz[])
+     on conflict do nothing
+     returning document_id as "documentId", revision, channel, target, state, attempt`,
     [
-      status.documentId,
-      status.revision,
-      status.channel,
-      status.target,
-      status.state,
-      status.attempt,
-      status.fingerprint,
-      status.error?.code ?? null,
-      status.error?.message ?? null,
-      status.error?.retryable ?? null,
-      JSON.stringify(status.artifactKeys),
-      status.occurredAt,
+      column((s) => s.documentId),
+      column((s) => s.revision),
+      column((s) => s.channel),
+      column((s) => s.target),
+      column((s) => s.state),
+      column((s) => s.attempt),
+      column((s) => s.fingerprint),
+      column((s) => s.error?.code ?? null),
+      column((s) => s.error?.message ?? null),
+      column((s) => s.error?.retryable ?? null),
+      column((s) => JSON.stringify(s.artifactKeys)),
+      column((s) => s.occurredAt),
     ],
   );
-  return rowCount === 1;
+  const added = new Set(rows.map(stepKey));
+  return statuses.map((status) => added.delete(stepKey(status)));
+};
+
+/** When each revision was released, for those the ledger has: by "<documentId> <revision>". */
+export const releaseTimes = async (
+  pool: Pool,
+  revisions: ReadonlyArray<{ documentId: string; revision: number }>,
+): Promise<Map<string, Date>> => {
+  if (revisions.length === 0) return new Map();
+  const { rows } = await pool.query<{ documentId: string; revision: number; releasedAt: Date }>(
+    `select document_id as "documentId", revision, released_at as "releasedAt" from revisions
+      where (document_id, revision) in (select * from unnest($1::text[], $2::int[]))`,
+    [revisions.map((r) => r.documentId), revisions.map((r) => r.revision)],
+  );
+  return new Map(rows.map((row) => [`${row.documentId} ${row.revision}`, row.releasedAt]));
 };
 
 export interface RevisionRow {
