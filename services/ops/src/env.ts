@@ -29,6 +29,8 @@ export const OpsEnv = z.object({
   SLA_SECONDS: z.coerce.number().int().min(1).default(60),
   /** How often the same-source audit and the SLA check run (they also run on demand from the console). */
   AUDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Documents each timed audit cycle reads back besides those that changed, are unsettled or had findings. */
+  AUDIT_SAMPLE_DOCUMENTS: z.coerce.number().int().min(1).default(500),
   /** Where the portal writes (read only here): bucket and key prefix of the site. */
   PORTAL_BUCKET: z.string().min(3).default('tongyuan-portal'),
   PORTAL_PREFIX: z

@@ -63,6 +63,7 @@ export const startOps = async (env = loadEnv()) => {
     },
     slaSeconds: env.SLA_SECONDS,
     logger,
+    sampleDocuments: env.AUDIT_SAMPLE_DOCUMENTS,
     readArticle:
       env.WECHAT_API_BASE_URL && env.ACCOUNT_SECRETS_FILE
         ? wechatArticleReader(env.WECHAT_API_BASE_URL, env.ACCOUNT_SECRETS_FILE, metrics)

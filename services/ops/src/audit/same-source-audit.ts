@@ -46,18 +46,34 @@ export class SameSourceAudit {
       logger: Logger;
       /** Reads published WeChat articles back; without it the audit stops at the send records. */
       readArticle?: ReadArticle;
+      /**
+       * Documents read back per cycle besides those that changed or had findings (default 500): a rotating share, so
+       * a cycle's cost follows the change, not the size of the corpus, and every document is read again at least
+       * every ⌈documents / sample⌉ cycles. A cycle on demand reads every document.
+       */
+      sampleDocuments?: number;
     },
   ) {}
 
   /** Pages found equal to the source, by bucket/key → what they were (source, object time, size, hash): not read again. */
   private readonly verified = new Map<string, string>();
+  /** Per document, its latest revision and deliveries as the last cycle saw them (unknown before the first cycle). */
+  private seen: Map<string, string> | undefined;
+  /** Documents the last cycle had findings for: read again every cycle until they have none. */
+  private withFindings = new Set<string>();
+  /** Where the rotating sample goes on, in document order. */
+  private cursor = 0;
 
-  /** One cycle; `full` reads every page again instead of trusting the ones verified and unchanged since. */
+  /**
+   * One cycle: the documents whose latest revision or deliveries changed since the last cycle, those with findings,
+   * and the next share of the rest; `full` reads every document and every page again (also trusting no HEAD).
+   */
   async run(now = new Date(), full = false): Promise<Finding[]> {
     const { pool } = this.options;
     const revisions = await latestRevisions(pool);
     const fingerprints = await this.fingerprintsByDocument();
     const deliveries = await currentDeliveries(pool);
+    const toRead = this.documentsToRead(revisions, deliveries, full);
     const findings: Finding[] = [];
     const feeds = new Map<string, Promise<Map<string, string>>>();
     const deliveredTargets = new Map<string, Set<string>>();
@@ -69,6 +85,7 @@ export class SameSourceAudit {
     }
 
     for (const latest of revisions) {
+      if (!toRead.has(latest.documentId)) continue;
       const known = fingerprints.get(latest.documentId) ?? new Map<string, number>();
       // Targets that have ever been delivered to: they must hold the source (or, briefly, the revision before it).
       const delivered = deliveredTargets.get(latest.documentId) ?? new Set<string>();
@@ -95,9 +112,55 @@ export class SameSourceAudit {
         }
       }
     }
-    findings.push(...(await this.wechatRecordFindings(deliveries, fingerprints)));
+    findings.push(
+      ...(await this.wechatRecordFindings(
+        deliveries.filter((delivery) => toRead.has(delivery.documentId)),
+        fingerprints,
+      )),
+    );
+    // A document left unread this cycle had no findings in the last: together these are all the open findings.
+    this.withFindings = new Set(findings.map((finding) => finding.documentId));
     findings.push(...(await this.gazetteFindings(fingerprints)));
     return findings;
+  }
+
+  private documentsToRead(
+    revisions: readonly RevisionRow[],
+    deliveries: Awaited<ReturnType<typeof currentDeliveries>>,
+    full: boolean,
+  ): Set<string> {
+    const states = new Map<string, string[]>();
+    for (const d of deliveries) {
+      const list = states.get(d.documentId) ?? [];
+      list.push(`${d.channel}/${d.target}/${d.revision}/${d.state}/${d.fingerprint}/${d.artifactKeys.join(',')}`);
+      states.set(d.documentId, list);
+    }
+    const now = new Map(
+      revisions.map((r) => [r.documentId, `${r.revision}/${r.fingerprint}/${(states.get(r.documentId) ?? []).join('|')}`]),
+    );
+    const before = this.seen;
+    this.seen = now;
+    const ids = [...now.keys()].sort();
+    if (full || before === undefined) return new Set(ids);
+    // Unsettled: some target the document went to is not yet at its latest revision in a final state. Read every cycle,
+    // so a page left showing the revision before turns into correction debt as soon as the SLA runs out.
+    const latestOf = new Map(revisions.map((r) => [r.documentId, r.revision]));
+    const settled = (row: (typeof deliveries)[number]) =>
+      ['delivered', 'withdrawn', 'superseded'].includes(row.state) || (row.channel === 'gazette' && row.state === 'pending');
+    const unsettled = new Set<string>();
+    const rowsOf = new Map<string, typeof deliveries>();
+    for (const d of deliveries) rowsOf.set(d.documentId, [...(rowsOf.get(d.documentId) ?? []), d]);
+    for (const [id, rows] of rowsOf) {
+      for (const target of new Set(rows.map((row) => `${row.channel}/${row.target}`))) {
+        const current = rows.find((row) => `${row.channel}/${row.target}` === target && row.revision === latestOf.get(id));
+        if (current === undefined || !settled(current)) unsettled.add(id);
+      }
+    }
+    const read = new Set(ids.filter((id) => before.get(id) !== now.get(id) || this.withFindings.has(id) || unsettled.has(id)));
+    const sample = Math.min(ids.length, this.options.sampleDocuments ?? 500);
+    for (let k = 0; k < sample; k++) read.add(ids[(this.cursor + k) % ids.length] as string);
+    this.cursor = ids.length === 0 ? 0 : (this.cursor + sample) % ids.length;
+    return read;
   }
 
   /**
