@@ -478,18 +478,24 @@ export class SitePublisher {
   ): Promise<string[]> {
     const written: string[] = [];
     const seen = new Set<string>();
+    // Parts of at least ~1,000 objects, so the writes of small parts (a listing's pages) still go many at a time.
+    let part: Artifact[] = [];
+    const flush = async () => {
+      if (part.length > 0) written.push(...(await write(part)));
+      part = [];
+    };
     const emit = async (artifacts: Artifact[]) => {
-      const fresh = artifacts.filter((artifact) => !seen.has(artifact.key) && seen.add(artifact.key));
-      if (fresh.length > 0) written.push(...(await write(fresh)));
+      part.push(...artifacts.filter((artifact) => !seen.has(artifact.key) && seen.add(artifact.key)));
+      if (part.length >= 1_000) await flush();
     };
     await emit(siteAssets().map((asset) => ({ key: asset.path, body: asset.body, contentType: asset.contentType })));
     const ids = await siteStore.documentIds(client);
     for (let start = 0; start < ids.length; start += 500) {
-      const part: Artifact[] = [];
+      const documents: Artifact[] = [];
       for (const document of await siteStore.documents(client, ids.slice(start, start + 500))) {
-        part.push(...(await this.documentArtifacts(client, document, nav)));
+        documents.push(...(await this.documentArtifacts(client, document, nav)));
       }
-      await emit(part);
+      await emit(documents);
     }
     const listings = new Map<string, Listing>();
     for (const summary of await siteStore.nonEmptyListingSummaries(client)) {
@@ -505,9 +511,10 @@ export class SitePublisher {
     await emit(
       await this.sitemapArtifacts(
         client,
-        (await siteStore.sitemapYears(client)).map((part) => part.year),
+        (await siteStore.sitemapYears(client)).map((year) => year.year),
       ),
     );
+    await flush();
     return written;
   }
 }
