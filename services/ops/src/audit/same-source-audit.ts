@@ -73,7 +73,7 @@ export class SameSourceAudit {
     const revisions = await latestRevisions(pool);
     const fingerprints = await this.fingerprintsByDocument();
     const deliveries = await currentDeliveries(pool);
-    const toRead = this.documentsToRead(revisions, deliveries, full);
+    const { toRead, seen } = this.documentsToRead(revisions, deliveries, full);
     const findings: Finding[] = [];
     const feeds = new Map<string, Promise<Map<string, string>>>();
     const deliveredTargets = new Map<string, Set<string>>();
@@ -120,6 +120,7 @@ export class SameSourceAudit {
     );
     // A document left unread this cycle had no findings in the last: together these are all the open findings.
     this.withFindings = new Set(findings.map((finding) => finding.documentId));
+    this.seen = seen; // only once the cycle got this far: a failed one leaves the changes to be read next time
     findings.push(...(await this.gazetteFindings(fingerprints)));
     return findings;
   }
@@ -128,7 +129,7 @@ export class SameSourceAudit {
     revisions: readonly RevisionRow[],
     deliveries: Awaited<ReturnType<typeof currentDeliveries>>,
     full: boolean,
-  ): Set<string> {
+  ): { toRead: Set<string>; seen: Map<string, string> } {
     const states = new Map<string, string[]>();
     for (const d of deliveries) {
       const list = states.get(d.documentId) ?? [];
@@ -139,9 +140,8 @@ export class SameSourceAudit {
       revisions.map((r) => [r.documentId, `${r.revision}/${r.fingerprint}/${(states.get(r.documentId) ?? []).join('|')}`]),
     );
     const before = this.seen;
-    this.seen = now;
     const ids = [...now.keys()].sort();
-    if (full || before === undefined) return new Set(ids);
+    if (full || before === undefined) return { toRead: new Set(ids), seen: now };
     // Unsettled: some target the document went to is not yet at its latest revision in a final state. Read every cycle,
     // so a page left showing the revision before turns into correction debt as soon as the SLA runs out.
     const latestOf = new Map(revisions.map((r) => [r.documentId, r.revision]));
@@ -160,7 +160,7 @@ export class SameSourceAudit {
     const sample = Math.min(ids.length, this.options.sampleDocuments ?? 500);
     for (let k = 0; k < sample; k++) read.add(ids[(this.cursor + k) % ids.length] as string);
     this.cursor = ids.length === 0 ? 0 : (this.cursor + sample) % ids.length;
-    return read;
+    return { toRead: read, seen: now };
   }
 
   /**
