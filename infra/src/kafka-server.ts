@@ -83,7 +83,7 @@ export function kafkaServer(opts: KafkaServerOptions = {}): ServerHandle {
       if (!existsSync(join(logDirs, 'meta.properties'))) {
         const clusterId = await persistedClusterId(dataDir);
         // -g: a dir that is already formatted is left as it is.
-        const format = ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile, '-g'];
+        const format = ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', configFile, '-g'];
         await runCommand(
           'java',
           [`-Dlog4j.configuration=${log4jConfig}`, '-cp', join(jarsDir, '*'), ...format],
