@@ -263,8 +263,9 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     if (portalMissing.size + newmedia.missing.length + newmedia.stale.length + gazette.missing.length > 0) {
       for (const line of await diagnose(kafka.url, postgres.url)) note(line);
     }
-    const newmediaGaps = ops.gaps.filter((gap) => gap.includes(' newmedia '));
-    if (newmediaGaps.length > 0) for (const line of await newmediaRows(postgres.url, newmediaGaps)) note(line);
+    const newmediaBehind = [...ops.gaps.filter((gap) => gap.includes(' newmedia ')), ...newmedia.stale];
+    if (newmedia.stale.length > 0) for (const line of newmedia.stale.slice(0, 20)) note(`  stale feed item ${line}`);
+    if (newmediaBehind.length > 0) for (const line of await newmediaRows(postgres.url, newmediaBehind)) note(line);
     return {
       released,
       events,
@@ -317,7 +318,7 @@ const diagnose = async (brokers: string, databaseUrl: string): Promise<string[]>
   return lines;
 };
 
-/** The new-media delivery rows behind ledger gaps ("<document> newmedia <account> (<state>)"), as newmedia holds them. */
+/** The new-media delivery rows behind ledger gaps and stale feed items ("<document> newmedia <account> …"), as newmedia holds them. */
 const newmediaRows = async (databaseUrl: string, gaps: readonly string[]): Promise<string[]> => {
   const client = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, '/newmedia') });
   const lines: string[] = [];
@@ -356,6 +357,8 @@ export interface NewmediaOutcome {
 
 interface FeedItem {
   _tongyuan: { document_id: string; revision: number; fingerprint: string };
+  /** The feed page it was read from. */
+  page?: string;
 }
 
 interface FakeStats {
@@ -391,7 +394,7 @@ const feedOutcome = async (
         for (const item of await feedItems(pipeline, account.id)) {
           carried.add(item._tongyuan.document_id);
           if (latest.get(item._tongyuan.document_id) !== item._tongyuan.fingerprint)
-            stale.push(`${account.id} ${item._tongyuan.document_id}`);
+            stale.push(`${item._tongyuan.document_id} newmedia ${account.id} (r${item._tongyuan.revision} in ${item.page})`);
         }
       }
       missing = [...latest.keys()].filter((documentId) => !carried.has(documentId));
@@ -410,7 +413,8 @@ const feedItems = async (pipeline: Pipeline, accountId: string): Promise<FeedIte
     const response = await fetch(`${pipeline.url('newmedia')}${path}`);
     if (!response.ok) break;
     const page = (await response.json()) as { items: FeedItem[]; next_url?: string };
-    for (const item of page.items) items.set(item._tongyuan.document_id, item);
+    // A later (older) page's copy of an item wins, so an archive page left behind a correction shows as stale.
+    for (const item of page.items) items.set(item._tongyuan.document_id, { ...item, page: path });
     path = page.next_url === undefined ? undefined : new URL(page.next_url).pathname;
   }
   return [...items.values()];

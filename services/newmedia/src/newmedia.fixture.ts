@@ -80,8 +80,8 @@ export interface NewmediaHarness {
   /** Every delivery.status message seen so far. */
   statuses: DeliveryStatus[];
   statusOf: (documentId: string, revision: number, accountId: string, state: DeliveryStatus['state']) => Promise<DeliveryStatus>;
-  /** Stops the service and starts it again on the same database, buckets, topics and group: a crash-restart. */
-  restart: () => Promise<void>;
+  /** Stops the service and starts it again on the same database, buckets, topics and group (after `whileDown`, if given). */
+  restart: (whileDown?: () => Promise<void>) => Promise<void>;
   /** A second instance on the same database, buckets and topics, in a group of its own: it receives every event too. */
   startTwin: () => Promise<{ stop(): Promise<void> }>;
 }
@@ -172,8 +172,9 @@ export const newmediaTest = integrationTest.extend<{ newmedia: NewmediaHarness }
               ),
             { what: `${state} of ${documentId}/${revision} on ${accountId}`, timeoutMs: 45_000 },
           ),
-        restart: async () => {
+        restart: async (whileDown) => {
           await service.stop();
+          await whileDown?.();
           service = await startNewmedia(env, secrets);
         },
         startTwin: async () => startNewmedia({ ...env, PORT: await freePort(), NEWMEDIA_GROUP_ID: uniqueName('twin') }, secrets),

@@ -2,7 +2,18 @@
 import { KafkaBus } from '@tongyuan/bus';
 import { toContentPublished } from '@tongyuan/contracts';
 import type { S3ObjectStore } from '@tongyuan/object-store';
-import { freePort, generatedRevision, quietLogger, storeFor, type TestServers, uniqueName, waitFor } from '@tongyuan/testing';
+import {
+  correctedRevision,
+  freePort,
+  generatedRevision,
+  quietLogger,
+  storeFor,
+  type TestServers,
+  uniqueName,
+  waitFor,
+} from '@tongyuan/testing';
+import { WechatApiClient } from '@tongyuan/wechat-api';
+import sharp from 'sharp';
 import { describe, expect } from 'vitest';
 import { AccountFeeds } from '../feed/account-feed.js';
 import { type NewmediaHarness, newmediaTest as test } from '../newmedia.fixture.js';
@@ -14,6 +25,10 @@ const forAccount = (n: number, accountId: string) => {
   const revision = generatedRevision(n, 5);
   return { ...revision, targeting: { ...revision.targeting, accounts: [accountId] } };
 };
+
+/** The WeChat record newmedia keeps of revision 1 on the city account. */
+const recordOf = async (newmedia: NewmediaHarness, documentId: string): Promise<{ article_id?: string }> =>
+  JSON.parse((await newmedia.store.get(`accounts/city/wechat/${documentId}/r1.json`))?.body.toString('utf8') ?? '{}');
 
 const draftsOf = (
   fake: { drafts: (appId: string) => Array<{ articles: Array<{ contentSourceUrl: string }> }> },
@@ -86,11 +101,76 @@ describe('exactly once per (document, revision, account)', () => {
     const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
     expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(1);
     expect(newmedia.fake.calls('freepublish/batchget', appId)).toBeGreaterThan(0);
-    const record = JSON.parse(
-      (await newmedia.store.get(`accounts/city/wechat/${revision.documentId}/r1.json`))?.body.toString('utf8') ?? '{}',
-    );
-    expect(record.article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
+    expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
     expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+  });
+
+  test('a submit whose answer is lost is found among the published however many the account published after it', async ({
+    newmedia,
+  }) => {
+    const revision = forAccount(9, 'city');
+    const appId = newmedia.appIdOf('city');
+    const submitsBefore = newmedia.fake.accepted('freepublish/submit', appId);
+    // Not yet among the published when the service is down (stopping takes a few seconds, its worker retrying meanwhile).
+    newmedia.fake.setPublishOutcome(appId, { delayMs: 8_000 });
+    newmedia.fake.loseAnswers(appId, 'freepublish/submit');
+    await newmedia.publish(revision);
+    await newmedia.statusOf(revision.documentId, 1, 'city', 'failed');
+    const lost = newmedia.fake.publishJobs(appId).at(-1);
+    // While the service is down, the account publishes 21 more (its editors, another tool): ours is on batchget's page 2.
+    await newmedia.restart(async () => {
+      newmedia.fake.setPublishOutcome(appId, {});
+      await waitFor(() => Date.now() > (lost?.endsAt ?? 0), { what: 'the lost submit published' });
+      await publishDirectly(newmedia, appId, 21);
+    });
+    const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+    expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(22);
+    expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(lost?.articleId);
+    expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+  });
+
+  test('a correction while the submit of the original is unanswered: feed and H5 show it at once, WeChat gets the notice after', async ({
+    newmedia,
+  }) => {
+    const original = forAccount(10, 'city');
+    const appId = newmedia.appIdOf('city');
+    newmedia.fake.setPublishOutcome(appId, { delayMs: 4_000 });
+    newmedia.fake.loseAnswers(appId, 'freepublish/submit');
+    try {
+      await newmedia.publish(original);
+      await newmedia.statusOf(original.documentId, 1, 'city', 'failed');
+      const corrected = correctedRevision(
+        original,
+        { reason: '数字有误', body: [{ type: 'paragraph', text: '更正后的正文：共七百一十九条。' }] },
+        '2026-06-01T10:00:00+08:00',
+      );
+      await newmedia.publish(corrected);
+      await waitFor(
+        async () => {
+          const feed = (await (await fetch(`${newmedia.baseUrl}/accounts/city/feed.json`)).json()) as {
+            items: Array<{ id: string; _tongyuan: { revision: number } }>;
+          };
+          return feed.items.find((item) => item.id === original.documentId)?._tongyuan.revision === 2;
+        },
+        { what: 'the correction in the feed', intervalMs: 50 },
+      );
+      // Our own carriers do not wait for WeChat's job of the original: it is not confirmed yet.
+      const originalDelivered = () =>
+        newmedia.statuses.some((s) => s.documentId === original.documentId && s.revision === 1 && s.state === 'delivered');
+      expect(originalDelivered()).toBe(false);
+      const h5 = await (await fetch(`${newmedia.baseUrl}/accounts/city/articles/${original.documentId}/`)).text();
+      expect(h5).toContain('七百一十九条');
+
+      // On WeChat the order holds: the original is found and completed (not dropped), then the notice correcting it.
+      await newmedia.statusOf(original.documentId, 1, 'city', 'delivered');
+      await newmedia.statusOf(original.documentId, 2, 'city', 'delivered');
+      const published = newmedia.fake
+        .articles(appId)
+        .filter((a) => a.articles[0]?.contentSourceUrl.includes(original.documentId));
+      expect(published.map((a) => a.articles[0]?.title.includes('更正'))).toEqual([false, true]);
+    } finally {
+      newmedia.fake.setPublishOutcome(appId, {});
+    }
   });
 
   test('a draft/add whose answer is lost is not sent again: the draft it made is found (draft/batchget) and published', async ({
@@ -270,4 +350,27 @@ const secondDeliverer = async (
       await bus.close();
     },
   };
+};
+
+/** `count` articles published on the account straight through the WeChat API (not by this service), each once published. */
+const publishDirectly = async (newmedia: NewmediaHarness, appId: string, count: number) => {
+  const client = new WechatApiClient({ baseUrl: newmedia.fake.url });
+  const api = client.forAccount({ appId, secret: `secret-of-${newmedia.accounts.find((a) => a.appId === appId)?.id}` });
+  try {
+    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c00' } })
+      .jpeg()
+      .toBuffer();
+    const { mediaId: thumb } = await api.addMaterial('thumb', { bytes, fileName: 'thumb.jpg', mediaType: 'image/jpeg' });
+    for (let n = 0; n < count; n++) {
+      const { mediaId } = await api.addDraft([
+        { title: `其他来源的文章 ${n}`, content: `<p>正文 ${n}</p>`, thumb_media_id: thumb, content_source_url: '' },
+      ]);
+      await api.submitPublish(mediaId);
+    }
+    await waitFor(() => newmedia.fake.publishJobs(appId).every((job) => job.endsAt < Date.now()), {
+      what: 'the direct publishes done',
+    });
+  } finally {
+    client.shutdown();
+  }
 };

@@ -188,16 +188,38 @@ export class NewmediaDeliverer {
     }
     const status = { ...key, fingerprint: event.fingerprint };
 
-    // An earlier revision still on its way: those not yet submitted give way; a submitted one is waited for (unless it
-    // failed for good: an unconfirmed submit waits for an operator, not for this revision).
+    // An earlier revision still on its way: those not yet submitted give way; a submitted one is waited for on WeChat
+    // (unless it failed for good: an unconfirmed submit waits for an operator, not for this revision).
+    let earlierOnWechat: Delivery | undefined;
     for (const older of await deliveries.unfinishedBefore(key)) {
-      const inFlight = older.step === 'submitting' || older.step === 'submitted';
-      if (inFlight && (older.state !== 'failed' || older.error?.retryable === true)) {
-        await deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
-        return;
+      if (isInFlight(older) && (older.state !== 'failed' || older.error?.retryable === true)) {
+        earlierOnWechat ??= older;
+        continue;
       }
       await deliveries.update(older, { state: 'superseded', step: 'superseded', retryAt: null, pollAt: null });
       await reporter.report({ ...older, fingerprint: older.fingerprint }, 'superseded', older.attempt);
+    }
+
+    const profile: AccountProfile = { id: account.id, name: account.name, author: account.author };
+    const provenance = { documentId: key.documentId, revision: key.revision, fingerprint: event.fingerprint };
+    const images =
+      delivery.form === 'withdrawal' ? new Map<string, PreparedImage>() : await feeds.prepareImages(event.revision, provenance);
+    // Our own feed and H5 page first, whatever WeChat is still doing with an earlier revision: they carry the newest.
+    const shown =
+      delivery.form === 'withdrawal' ? await feeds.withdraw(profile, event) : await feeds.show(profile, event, images);
+    if (shown === null && !isInFlight(delivery)) {
+      await deliveries.update(key, { state: 'superseded', step: 'superseded', retryAt: null });
+      await reporter.report(status, 'superseded', delivery.attempt);
+      return;
+    }
+    // (A newer revision carried meanwhile leaves a submitted one to finish on WeChat, where it was sent.)
+    if (shown !== null && delivery.state !== 'delivering') {
+      delivery = await deliveries.update(key, { state: 'delivering', artifactKeys: shown });
+      await reporter.report(status, 'delivering', delivery.attempt, { artifactKeys: shown });
+    }
+    if (earlierOnWechat !== undefined) {
+      await deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
+      return;
     }
 
     if (delivery.step === 'pending' && delivery.form !== 'withdrawal') {
@@ -207,23 +229,6 @@ export class NewmediaDeliverer {
       if (form !== delivery.form) delivery = await deliveries.update(key, { form });
     }
 
-    const profile: AccountProfile = { id: account.id, name: account.name, author: account.author };
-    const provenance = { documentId: key.documentId, revision: key.revision, fingerprint: event.fingerprint };
-    const images =
-      delivery.form === 'withdrawal' ? new Map<string, PreparedImage>() : await feeds.prepareImages(event.revision, provenance);
-    // Our own feed and H5 page first: they carry the revision whatever WeChat does.
-    const shown =
-      delivery.form === 'withdrawal' ? await feeds.withdraw(profile, event) : await feeds.show(profile, event, images);
-    if (shown === null) {
-      await deliveries.update(key, { state: 'superseded', step: 'superseded', retryAt: null });
-      await reporter.report(status, 'superseded', delivery.attempt);
-      return;
-    }
-    if (delivery.state !== 'delivering') {
-      delivery = await deliveries.update(key, { state: 'delivering', artifactKeys: shown });
-      await reporter.report(status, 'delivering', delivery.attempt, { artifactKeys: shown });
-    }
-
     const api = this.options.wechat.forAccount({ appId: account.appId, secret: account.secret });
     if (delivery.form === 'withdrawal') {
       for (const article of await deliveries.liveArticles(key.documentId, key.accountId)) {
@@ -231,7 +236,7 @@ export class NewmediaDeliverer {
         await deliveries.markArticleDeleted(key.accountId, article.articleId);
       }
       await deliveries.update(key, { step: 'withdrawn', state: 'withdrawn', error: null, retryAt: null });
-      await reporter.report(status, 'withdrawn', delivery.attempt, { artifactKeys: shown });
+      await reporter.report(status, 'withdrawn', delivery.attempt, { artifactKeys: shown ?? delivery.artifactKeys });
       return;
     }
 
@@ -319,13 +324,12 @@ export class NewmediaDeliverer {
   /** The newest drafts of the account, searched for the one made with this delivery's own cover (unique per delivery). */
   private async draftWithCover(api: WechatAccountApi, coverMediaId: string | undefined): Promise<string | null> {
     if (coverMediaId === undefined) return null;
-    for (let offset = 0; offset < 100; offset += 20) {
-      const page = await api.listDrafts(offset, 20);
-      const found = page.find((draft) => draft.items.some((item) => item.thumb_media_id === coverMediaId));
-      if (found) return found.mediaId;
-      if (page.length < 20) return null;
-    }
-    return null;
+    const found = await searchNewestFirst(
+      (offset) => api.listDrafts(offset, BATCHGET_PAGE),
+      (draft) => draft.items.some((item) => item.thumb_media_id === coverMediaId),
+      { pages: 5 },
+    );
+    return found?.mediaId ?? null;
   }
 
   /** After a crash between submit and its answer being stored: published already (batchget) or an operator decides. */
@@ -337,11 +341,14 @@ export class NewmediaDeliverer {
   ): Promise<void> {
     const draft = await this.draftOf(delivery, event, profile);
     const since = (delivery.submittingAt?.getTime() ?? 0) / 1000 - 60;
-    const found = (await api.listPublished(0, 20)).find(
+    // Everything the account published since the submit, however much that is (a busy account publishes many a minute).
+    const found = await searchNewestFirst(
+      (offset) => api.listPublished(offset, BATCHGET_PAGE),
       (published) =>
         published.updateTime >= since &&
         published.items[0]?.title === draft.title &&
         published.items[0]?.content_source_url === draft.contentSourceUrl,
+      { pages: 50, olderThanWanted: (published) => published.updateTime < since },
     );
     // A job still publishing is not listed yet: look again later, until the window closes.
     if (
@@ -561,4 +568,28 @@ export class NewmediaDeliverer {
   private nextPoll(polls: number): Date {
     return new Date(Date.now() + Math.min(60_000, this.options.pollMs * 1.5 ** polls));
   }
+}
+
+/** Sent to WeChat and not yet known to be published: finished there, whichever revision our own feed shows. */
+const isInFlight = (delivery: Delivery) => delivery.step === 'submitting' || delivery.step === 'submitted';
+
+/** The most a batchget page holds. */
+const BATCHGET_PAGE = 20;
+
+/**
+ * The first entry `wanted` in a batchget listing (newest first), read a page at a time until it is found, a page comes
+ * short (the end), an entry is older than anything wanted, or `pages` pages were read.
+ */
+async function searchNewestFirst<T>(
+  page: (offset: number) => Promise<T[]>,
+  wanted: (entry: T) => boolean,
+  limits: { pages: number; olderThanWanted?: (entry: T) => boolean },
+): Promise<T | undefined> {
+  for (let n = 0; n < limits.pages; n++) {
+    const entries = await page(n * BATCHGET_PAGE);
+    const found = entries.find(wanted);
+    if (found !== undefined) return found;
+    if (entries.length < BATCHGET_PAGE || entries.some((entry) => limits.olderThanWanted?.(entry) === true)) return undefined;
+  }
+  return undefined;
 }
