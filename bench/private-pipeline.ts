@@ -162,6 +162,12 @@ export const startBenchPipeline = async (options: BenchPipelineOptions): Promise
   };
 };
 
+/** Which service of the pipeline a command line runs, if any. */
+const serviceOf = (commandLine: string, pipeline: Pipeline): ServiceName | undefined =>
+  pipeline.services.find((service) =>
+    commandLine.includes(service === 'wechat-fake' ? 'wechat-api/src/fake/main.ts' : `services/${service}/src/main.ts`),
+  );
+
 /** The process id of each service of the pipeline (children of this process started by Pipeline). */
 const servicePids = (pipeline: Pipeline): Map<ServiceName, string> => {
   const pids = new Map<ServiceName, string>();
@@ -170,9 +176,7 @@ const servicePids = (pipeline: Pipeline): Map<ServiceName, string> => {
     const match = /^\s*(\d+)\s+(.*)$/.exec(line);
     if (!match) continue;
     const [, pid, args] = match as unknown as [string, string, string];
-    const name = pipeline.services.find((service) =>
-      service === 'wechat-fake' ? args.includes('wechat-api/src/fake/main.ts') : args.includes(`services/${service}/src/main.ts`),
-    );
+    const name = serviceOf(args, pipeline);
     if (name) pids.set(name, pid);
   }
   return pids;
@@ -200,8 +204,7 @@ const TICKS_PER_SECOND = 100;
 
 /** Who a process is, for the CPU table: a service, one of the servers, this benchmark, or something else. */
 const processGroupOf = (commandLine: string, pipeline: Pipeline): string => {
-  if (commandLine.includes('wechat-api/src/fake/main.ts')) return 'wechat-fake';
-  const service = pipeline.services.find((name) => commandLine.includes(`services/${name}/src/main.ts`));
+  const service = serviceOf(commandLine, pipeline);
   if (service) return service;
   if (commandLine.includes('kafka.Kafka')) return 'kafka';
   if (commandLine.includes('s3proxy')) return 's3proxy';

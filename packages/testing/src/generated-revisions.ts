@@ -121,6 +121,25 @@ export const generatedRevision = (n: number, seed = 1): DocumentRevision => {
   };
 };
 
+/** The next revision of a released one: its withdrawal (撤回), chained to the previous fingerprint. */
+export const withdrawnRevision = (
+  previous: DocumentRevision,
+  changedAt: string,
+  reason = '文件已被新文件替代',
+): DocumentRevision => ({
+  ...previous,
+  revision: previous.revision + 1,
+  status: 'withdrawn',
+  correction: {
+    kind: 'withdrawal',
+    reason,
+    changes: ['撤回'],
+    previousRevision: previous.revision,
+    previousFingerprint: sourceFingerprint(previous),
+    changedAt,
+  },
+});
+
 /** The next revision of a released one: a correction of its text, with the correction block chained to the previous fingerprint. */
 export const correctedRevision = (
   previous: DocumentRevision,

@@ -2,7 +2,7 @@
 import { KafkaBus } from '@tongyuan/bus';
 import { type DocumentRevision, toContentPublished, topics } from '@tongyuan/contracts';
 import { documentPath, listingPath } from '@tongyuan/portal-site';
-import { axeViolations, keyedBy, launchChromium, quietLogger, readTopic } from '@tongyuan/testing';
+import { axeViolations, keyedBy, launchChromium, quietLogger, readTopic, withdrawnRevision } from '@tongyuan/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type CorpusName, revisionFromCorpus } from '../../../packages/contracts/src/corpus-revision.fixture.js';
@@ -15,19 +15,8 @@ const corpus: CorpusName[] = [
   'laiyang-2024-work-plan',
 ];
 
-const withdrawalOf = (previous: DocumentRevision): DocumentRevision => ({
-  ...previous,
-  revision: previous.revision + 1,
-  status: 'withdrawn',
-  correction: {
-    kind: 'withdrawal',
-    reason: '已被新通知替代',
-    changes: ['撤回'],
-    previousRevision: previous.revision,
-    previousFingerprint: toContentPublished(previous).fingerprint,
-    changedAt: '2026-06-01T00:00:00+08:00',
-  },
-});
+const withdrawalOf = (previous: DocumentRevision): DocumentRevision =>
+  withdrawnRevision(previous, '2026-06-01T00:00:00+08:00', '已被新通知替代');
 
 describe('the portal, end to end', () => {
   let browser: Browser;

@@ -139,6 +139,8 @@ const fromRow = (row: Row): Delivery => ({
 
 const keyParams = (key: DeliveryKey) => [key.documentId, key.revision, key.accountId];
 const KEY = 'document_id = $1 and revision = $2 and account_id = $3';
+/** The rows of an account's feed ($1 = the account). */
+const FEED_ITEMS = "account_id = $1 and status = 'live' and feed_item is not null";
 
 /** The service's PostgreSQL state: revisions received, deliveries, what each account carries, articles on WeChat. */
 export class DeliveryStore {
@@ -204,8 +206,10 @@ export class DeliveryStore {
     return found.rows[0] ? fromRow(found.rows[0]) : null;
   }
 
-  /** The delivery, created pending when new; `created` says which. */
-  /** A new delivery is pending and leased until `leaseUntil`: should its run never happen (a crash), the worker starts it then. */
+  /**
+   * The delivery, created pending when new (`created` says which) and leased until `leaseUntil`: should its run never
+   * happen (a crash), the worker starts it then.
+   */
   async open(
     key: DeliveryKey,
     fingerprint: string,
@@ -335,10 +339,9 @@ export class DeliveryStore {
     return found.rows.map((row) => row.account_id);
   }
 
-  /** Records the revision the account now carries; never lowers it (an older revision after a newer changes nothing). */
   /**
-   * The account now carries this revision (unless it carries a newer one: then null). Says where the document sat in
-   * the feed before, so the pages from there on can be written again.
+   * Records the revision the account now carries; never lowers it (an older revision after a newer changes nothing:
+   * then null). Says where the document sat in the feed before, so the pages from there on can be written again.
    */
   async carry(document: Omit<CarriedDocument, 'original'>): Promise<{ before: FeedPlace | null } | null> {
     // Every part of the statement sees the table as it was before it: `previous` is the row before the write.
@@ -382,17 +385,16 @@ export class DeliveryStore {
 
   /** How many items the account's feed holds. */
   async feedCount(accountId: string): Promise<number> {
-    const found = await this.pool.query<{ n: number }>(
-      `select count(*)::int as n from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null`,
-      [accountId],
-    );
+    const found = await this.pool.query<{ n: number }>(`select count(*)::int as n from newmedia_documents where ${FEED_ITEMS}`, [
+      accountId,
+    ]);
     return found.rows[0]?.n ?? 0;
   }
 
   /** How many of the account's feed items come before this place in feed order (oldest first, ties by document id, descending). */
   async feedItemsBefore(accountId: string, place: FeedPlace): Promise<number> {
     const found = await this.pool.query<{ n: number }>(
-      `select count(*)::int as n from newmedia_documents where account_id = $1 and status = 'live' and feed_item is not null
+      `select count(*)::int as n from newmedia_documents where ${FEED_ITEMS}
          and (feed_published_at < $2 or (feed_published_at = $2 and document_id > $3))`,
       [accountId, place.publishedAt, place.documentId],
     );
@@ -411,7 +413,7 @@ export class DeliveryStore {
     const order = slice.from === 'oldest' ? 'feed_published_at, document_id desc' : 'feed_published_at desc, document_id';
     const index = await this.pool.query<{ document_id: string; revision: number; fingerprint: string }>(
       `select document_id, revision, fingerprint from newmedia_documents
-        where account_id = $1 and status = 'live' and feed_item is not null order by ${order} offset $2 limit $3`,
+        where ${FEED_ITEMS} order by ${order} offset $2 limit $3`,
       [accountId, slice.offset, slice.limit],
     );
     const keyOf = (row: { document_id: string; revision: number; fingerprint: string }) =>
@@ -423,7 +425,7 @@ export class DeliveryStore {
         : (
             await this.pool.query<{ document_id: string; revision: number; fingerprint: string; feed_item: FeedItem }>(
               `select document_id, revision, fingerprint, feed_item from newmedia_documents
-               where account_id = $1 and document_id = any($2) and status = 'live' and feed_item is not null`,
+               where ${FEED_ITEMS} and document_id = any($2)`,
               [accountId, missing],
             )
           ).rows;

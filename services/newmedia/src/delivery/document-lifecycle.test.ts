@@ -1,6 +1,6 @@
 // Corrections, withdrawals, older revisions and 定向公开, as readers of the account (WeChat, feed, H5) see them.
 import { type DocumentRevision, toContentPublished } from '@tongyuan/contracts';
-import { correctedRevision, generatedRevision, waitFor } from '@tongyuan/testing';
+import { correctedRevision, generatedRevision, waitFor, withdrawnRevision } from '@tongyuan/testing';
 import { pushSignature } from '@tongyuan/wechat-api';
 import { describe, expect } from 'vitest';
 import { newmediaKeys } from '../feed/account-feed.js';
@@ -10,20 +10,6 @@ const forCity = (n: number): DocumentRevision => {
   const revision = generatedRevision(n, 9);
   return { ...revision, targeting: { ...revision.targeting, accounts: ['city'] } };
 };
-
-const withdrawal = (previous: DocumentRevision, changedAt: string): DocumentRevision => ({
-  ...previous,
-  revision: previous.revision + 1,
-  status: 'withdrawn',
-  correction: {
-    kind: 'withdrawal',
-    reason: '文件已被新文件替代',
-    changes: ['撤回'],
-    previousRevision: previous.revision,
-    previousFingerprint: toContentPublished(previous).fingerprint,
-    changedAt,
-  },
-});
 
 type Feed = { items: Array<{ id: string; content_html: string; _tongyuan: { document_id: string; revision: number } }> };
 const feedOf = async (baseUrl: string, accountId: string): Promise<Feed> =>
@@ -106,7 +92,7 @@ describe('corrections and withdrawals', () => {
     expect((await feedOf(newmedia.baseUrl, 'city')).items.some((i) => i.id === original.documentId)).toBe(true);
     const deletesBefore = newmedia.fake.accepted('freepublish/delete', appId);
 
-    await newmedia.publish(withdrawal(corrected, '2026-06-03T10:00:00+08:00'));
+    await newmedia.publish(withdrawnRevision(corrected, '2026-06-03T10:00:00+08:00'));
     const withdrawn = await newmedia.statusOf(original.documentId, 3, 'city', 'withdrawn');
     expect(withdrawn.artifactKeys).toContain(newmediaKeys.feed('city'));
     expect(newmedia.fake.accepted('freepublish/delete', appId) - deletesBefore).toBe(2);

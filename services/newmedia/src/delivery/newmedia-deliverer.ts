@@ -147,29 +147,30 @@ export class NewmediaDeliverer {
     return this.lock
       .run(`${key.documentId}/${key.accountId}`, () =>
         this.slots.use(async () => {
-          const locked = await this.options.deliveries.whileLocked(`${key.documentId}/${key.accountId}`, async () => {
-            let delivery = await this.options.deliveries.get(key);
-            if (delivery === null || done.has(delivery.state)) return;
-            if (delivery.state === 'failed') {
-              if (!isRetry) return;
-              delivery = await this.options.deliveries.update(key, {
-                attempt: delivery.attempt + 1,
-                state: 'pending',
-                error: null,
-              });
-            }
-            // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
-            delivery = await this.options.deliveries.update(key, { retryAt: this.leaseUntil() });
-            try {
-              await this.advance(delivery);
-            } catch (error) {
-              await this.fail(key, error);
-            }
-          });
+          const locked = await this.options.deliveries.whileLocked(`${key.documentId}/${key.accountId}`, () =>
+            this.runLocked(key, isRetry),
+          );
           if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
         }),
       )
       .finally(() => this.queued.delete(id));
+  }
+
+  /** The run itself, holding the delivery's locks and a slot. */
+  private async runLocked(key: DeliveryKey, isRetry: boolean): Promise<void> {
+    let delivery = await this.options.deliveries.get(key);
+    if (delivery === null || done.has(delivery.state)) return;
+    if (delivery.state === 'failed') {
+      if (!isRetry) return;
+      delivery = await this.options.deliveries.update(key, { attempt: delivery.attempt + 1, state: 'pending', error: null });
+    }
+    // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
+    delivery = await this.options.deliveries.update(key, { retryAt: this.leaseUntil() });
+    try {
+      await this.advance(delivery);
+    } catch (error) {
+      await this.fail(key, error);
+    }
   }
 
   private leaseUntil(): Date {

@@ -3,7 +3,7 @@
 import { type DocumentRevision, toContentPublished } from '@tongyuan/contracts';
 import type { FeedItem } from '@tongyuan/newmedia-article';
 import type { ObjectStore } from '@tongyuan/object-store';
-import { generatedRevision, uniqueName } from '@tongyuan/testing';
+import { generatedRevision, uniqueName, withdrawnRevision } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { type NewmediaHarness, newmediaTest as test } from '../newmedia.fixture.js';
 import { AccountFeeds, newmediaKeys } from './account-feed.js';
@@ -46,19 +46,7 @@ const onDay = (n: number, day: number) => {
 
 const withdrawal = (previous: DocumentRevision | undefined): DocumentRevision => {
   if (previous === undefined) throw new Error('no such document in the test');
-  return {
-    ...previous,
-    revision: previous.revision + 1,
-    status: 'withdrawn',
-    correction: {
-      kind: 'withdrawal',
-      reason: '文件已被新文件替代',
-      changes: ['撤回'],
-      previousRevision: previous.revision,
-      previousFingerprint: toContentPublished(previous).fingerprint,
-      changedAt: '2026-11-30T10:00:00+08:00',
-    },
-  };
+  return withdrawnRevision(previous, '2026-11-30T10:00:00+08:00');
 };
 
 const read = async (newmedia: NewmediaHarness, key: string): Promise<FeedPage | null> => {

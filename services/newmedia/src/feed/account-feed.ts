@@ -54,6 +54,14 @@ export interface AccountFeedOptions {
 /** Where in the account's feed order something changed since its last rebuild; `all` after a start (nothing known). */
 type DirtyPlaces = FeedPlace[] | 'all';
 
+/** The one of two places that comes first in feed order (oldest first, ties by document id, descending). */
+const earlierPlace = (a: FeedPlace | undefined, b: FeedPlace): FeedPlace => {
+  if (a === undefined) return b;
+  const [ta, tb] = [Date.parse(a.publishedAt), Date.parse(b.publishedAt)];
+  if (ta !== tb) return ta < tb ? a : b;
+  return a.documentId > b.documentId ? a : b;
+};
+
 /** What the project serves itself per account: the JSON Feed and the H5 reading pages, always the current revision. */
 export class AccountFeeds {
   // Under load an account's feed is rewritten at most twice a second: deliveries finishing meanwhile share a rebuild.
@@ -208,13 +216,14 @@ export class AccountFeeds {
         const total = await deliveries.feedCount(account.id);
         const pages = Math.ceil(total / pageSize);
         const pagesBefore = this.pageCounts.get(account.id) ?? (await this.storedPages(account.id));
-        let firstChanged = pages; // 0-based: pages from this one on are written again
-        if (changed === 'all') firstChanged = 0;
-        else {
-          for (const place of changed) {
-            firstChanged = Math.min(firstChanged, Math.floor((await deliveries.feedItemsBefore(account.id, place)) / pageSize));
-          }
-        }
+        // 0-based: pages from this one on are written again — from the earliest place that changed.
+        const earliest = changed === 'all' ? undefined : changed.reduce<FeedPlace | undefined>(earlierPlace, undefined);
+        const firstChanged =
+          changed === 'all'
+            ? 0
+            : earliest === undefined
+              ? pages
+              : Math.floor((await deliveries.feedItemsBefore(account.id, earliest)) / pageSize);
         const feedUrl = this.feedUrl(account.id);
         const homePageUrl = this.options.portalBaseUrl;
         const options = { contentType: 'application/feed+json; charset=utf-8', cacheControl: PAGE_CACHE };

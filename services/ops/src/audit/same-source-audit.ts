@@ -130,14 +130,17 @@ export class SameSourceAudit {
     deliveries: Awaited<ReturnType<typeof currentDeliveries>>,
     full: boolean,
   ): { toRead: Set<string>; seen: Map<string, string> } {
-    const states = new Map<string, string[]>();
+    // Each document's deliveries, grouped once: its signature (what changed) and whether it has settled come from them.
+    const rowsOf = new Map<string, typeof deliveries>();
     for (const d of deliveries) {
-      const list = states.get(d.documentId) ?? [];
-      list.push(`${d.channel}/${d.target}/${d.revision}/${d.state}/${d.fingerprint}/${d.artifactKeys.join(',')}`);
-      states.set(d.documentId, list);
+      const rows = rowsOf.get(d.documentId);
+      if (rows) rows.push(d);
+      else rowsOf.set(d.documentId, [d]);
     }
+    const signature = (rows: typeof deliveries) =>
+      rows.map((d) => `${d.channel}/${d.target}/${d.revision}/${d.state}/${d.fingerprint}/${d.artifactKeys.join(',')}`).join('|');
     const now = new Map(
-      revisions.map((r) => [r.documentId, `${r.revision}/${r.fingerprint}/${(states.get(r.documentId) ?? []).join('|')}`]),
+      revisions.map((r) => [r.documentId, `${r.revision}/${r.fingerprint}/${signature(rowsOf.get(r.documentId) ?? [])}`]),
     );
     const before = this.seen;
     const ids = [...now.keys()].sort();
@@ -148,8 +151,6 @@ export class SameSourceAudit {
     const settled = (row: (typeof deliveries)[number]) =>
       ['delivered', 'withdrawn', 'superseded'].includes(row.state) || (row.channel === 'gazette' && row.state === 'pending');
     const unsettled = new Set<string>();
-    const rowsOf = new Map<string, typeof deliveries>();
-    for (const d of deliveries) rowsOf.set(d.documentId, [...(rowsOf.get(d.documentId) ?? []), d]);
     for (const [id, rows] of rowsOf) {
       for (const target of new Set(rows.map((row) => `${row.channel}/${row.target}`))) {
         const current = rows.find((row) => `${row.channel}/${row.target}` === target && row.revision === latestOf.get(id));

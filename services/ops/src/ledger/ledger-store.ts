@@ -32,15 +32,11 @@ export const recordRevision = async (pool: Pool, event: ContentPublished): Promi
   );
 };
 
-/** Keeps one step of one delivery; keyed by (document, revision, channel, target, state, attempt), so a replay adds nothing. */
-const stepKey = (step: {
-  documentId: string;
-  revision: number;
-  channel: string;
-  target: string;
-  state: string;
-  attempt: number;
-}) => `${step.documentId}\u0000${step.revision}\u0000${step.channel}\u0000${step.target}\u0000${step.state}\u0000${step.attempt}`;
+/** What identifies a step of a delivery: a replay of the same step adds nothing. */
+type StepIdentity = Pick<DeliveryStatus, 'documentId' | 'revision' | 'channel' | 'target' | 'state' | 'attempt'>;
+
+const stepKey = (step: StepIdentity) =>
+  `${step.documentId}\u0000${step.revision}\u0000${step.channel}\u0000${step.target}\u0000${step.state}\u0000${step.attempt}`;
 
 /**
  * Adds steps to the ledger in one statement; a step already there (a redelivery, a state told twice) is kept as it was.
@@ -49,14 +45,7 @@ const stepKey = (step: {
 export const recordSteps = async (pool: Pool, statuses: readonly DeliveryStatus[]): Promise<boolean[]> => {
   if (statuses.length === 0) return [];
   const column = <T>(pick: (status: DeliveryStatus) => T) => statuses.map(pick);
-  const { rows } = await pool.query<{
-    documentId: string;
-    revision: number;
-    channel: string;
-    target: string;
-    state: string;
-    attempt: number;
-  }>(
+  const { rows } = await pool.query<StepIdentity>(
     `insert into delivery_steps (document_id, revision, channel, target, state, attempt, fingerprint,
        error_code, error_message, error_retryable, artifact_keys, occurred_at)
      select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[],

@@ -1,6 +1,6 @@
 import { type DocumentRevision, toContentPublished } from '@tongyuan/contracts';
 import { documentPath, summaryOf } from '@tongyuan/portal-site';
-import { correctedRevision, generatedRevision } from '@tongyuan/testing';
+import { correctedRevision, generatedRevision, withdrawnRevision } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { portalTest as test } from '../portal.fixture.js';
 import { navigationFingerprint } from './site-publisher.js';
@@ -8,20 +8,6 @@ import { siteStore } from './site-store.js';
 
 const pageOf = async (portal: { store: { get(key: string): Promise<{ body: Buffer } | null> }; prefix: string }, path: string) =>
   (await portal.store.get(`${'site/'}${path}`))?.body.toString('utf8');
-
-const withdrawal = (previous: DocumentRevision, reason: string, changedAt: string): DocumentRevision => ({
-  ...previous,
-  revision: previous.revision + 1,
-  status: 'withdrawn',
-  correction: {
-    kind: 'withdrawal',
-    reason,
-    changes: ['撤回'],
-    previousRevision: previous.revision,
-    previousFingerprint: toContentPublished(previous).fingerprint,
-    changedAt,
-  },
-});
 
 describe('SitePublisher against the real PostgreSQL and S3 server', () => {
   test('a revision puts its page, JSON view, listings, feed and sitemap in S3, with its provenance', async ({ portal }) => {
@@ -67,7 +53,7 @@ describe('SitePublisher against the real PostgreSQL and S3 server', () => {
   }) => {
     const revision = generatedRevision(3, 11);
     await portal.publisher.apply(toContentPublished(revision));
-    await portal.publisher.apply(toContentPublished(withdrawal(revision, '内容已过时', '2026-03-01T00:00:00.000Z')));
+    await portal.publisher.apply(toContentPublished(withdrawnRevision(revision, '2026-03-01T00:00:00.000Z', '内容已过时')));
     const html = await pageOf(portal, `${documentPath(revision.documentId)}index.html`);
     expect(html).toContain('已撤回');
     expect(html).toContain('内容已过时');

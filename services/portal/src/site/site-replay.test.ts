@@ -9,6 +9,7 @@ import {
   storeFor,
   integrationTest as test,
   uniqueName,
+  withdrawnRevision,
 } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { SitePublisher } from './site-publisher.js';
@@ -66,19 +67,7 @@ describe('replaying the same revisions', () => {
     timeout: 120_000,
   }, async ({ servers }) => {
     const documents = Array.from({ length: 40 }, (_, n) => generatedRevision(n, 11));
-    const withdrawn = (previous: DocumentRevision, changedAt: string): DocumentRevision => ({
-      ...previous,
-      revision: previous.revision + 1,
-      status: 'withdrawn',
-      correction: {
-        kind: 'withdrawal',
-        reason: '内容已过时',
-        changes: ['撤回'],
-        previousRevision: previous.revision,
-        previousFingerprint: toContentPublished(previous).fingerprint,
-        changedAt,
-      },
-    });
+    const withdrawn = (previous: DocumentRevision, changedAt: string) => withdrawnRevision(previous, changedAt, '内容已过时');
     const nth = (n: number) => documents[n] as DocumentRevision;
     const corrected = (n: number) =>
       correctedRevision(
