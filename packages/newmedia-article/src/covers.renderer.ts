@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { wechatLimits } from './limits.js';
 
@@ -154,12 +155,34 @@ const accountNameImage = (name: string): Promise<RawImage> => {
   return image;
 };
 
+/**
+ * The latest few results by key, as promises (a failed one is forgotten): one revision goes to several accounts at
+ * once, and what does not depend on the account — the title set in type, the thumbnail, a lead image's crops — is
+ * made for the first of them only.
+ */
+const recent = <T>(size: number) => {
+  const entries = new Map<string, Promise<T>>();
+  return (key: string, make: () => Promise<T>): Promise<T> => {
+    let found = entries.get(key);
+    if (found === undefined) {
+      found = make();
+      entries.set(key, found);
+      if (entries.size > size) entries.delete(entries.keys().next().value as string);
+      found.catch(() => entries.delete(key));
+    }
+    return found;
+  };
+};
+const coverHeadings = recent<RawImage>(16);
+const textThumbs = recent<Buffer>(16);
+const photoCovers = recent<Covers>(8);
+
 const textCover = async (title: string, accountName: string): Promise<Buffer> => {
   const { width, height } = COVER_SIZE;
   const band = COVER_BAND_HEIGHT;
   const [base, heading, name] = await Promise.all([
     ground(width, height, band),
-    fittedText(title, { width: 780, height: height - band - 56, maxSize: 52, min: 28 }, '#ffffff'),
+    coverHeadings(title, () => fittedText(title, { width: 780, height: height - band - 56, maxSize: 52, min: 28 }, '#ffffff')),
     accountNameImage(accountName),
   ]);
   const nameTop = height - band + Math.max(0, Math.round((band - name.info.height) / 2));
@@ -194,24 +217,33 @@ const thumbJpeg = async (square: Sharp): Promise<Buffer> => {
  * Noto Sans CJK Bold on 政务红, the account name in the band below.
  */
 export async function renderCovers(input: CoversInput): Promise<Covers> {
-  if (input.leadImage !== null) {
-    // Decoded once, shrunk on load to the least size that still covers 900×383 (and so 300×300): a 12-megapixel
-    // photo costs a tenth of a full decode, and both crops start from the same pixels.
-    const upright = await sharp(input.leadImage, { animated: false, limitInputPixels: 100_000_000 })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize({ ...COVER_SIZE, fit: 'outside', withoutEnlargement: true })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const crop = (size: { width: number; height: number }) =>
-      sharp(upright.data, { raw: upright.info as RawImage['info'] }).resize({
-        ...size,
-        fit: 'cover',
-        position: sharp.strategy.attention,
-      });
-    const cover = await crop(COVER_SIZE).jpeg({ quality: 85 }).toBuffer();
-    return { cover, thumb: await thumbJpeg(crop(THUMB_SIZE)) };
+  const { leadImage } = input;
+  if (leadImage !== null) {
+    return photoCovers(createHash('sha256').update(leadImage).digest('hex'), () => photoCoversOf(leadImage));
   }
-  const [cover, thumb] = await Promise.all([textCover(input.title, input.accountName), textThumb(input.title)]);
-  return { cover, thumb: await thumbJpeg(thumb) };
+  const [cover, thumb] = await Promise.all([
+    textCover(input.title, input.accountName),
+    textThumbs(input.title, async () => thumbJpeg(await textThumb(input.title))),
+  ]);
+  return { cover, thumb };
+}
+
+/** From the lead image alone (the account is not on a photo cover). */
+async function photoCoversOf(leadImage: Buffer): Promise<Covers> {
+  // Decoded once, shrunk on load to the least size that still covers 900×383 (and so 300×300): a 12-megapixel
+  // photo costs a tenth of a full decode, and both crops start from the same pixels.
+  const upright = await sharp(leadImage, { animated: false, limitInputPixels: 100_000_000 })
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .resize({ ...COVER_SIZE, fit: 'outside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const crop = (size: { width: number; height: number }) =>
+    sharp(upright.data, { raw: upright.info as RawImage['info'] }).resize({
+      ...size,
+      fit: 'cover',
+      position: sharp.strategy.attention,
+    });
+  const cover = await crop(COVER_SIZE).jpeg({ quality: 85 }).toBuffer();
+  return { cover, thumb: await thumbJpeg(crop(THUMB_SIZE)) };
 }

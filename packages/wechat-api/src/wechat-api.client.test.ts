@@ -297,25 +297,11 @@ describe('publishing', () => {
 
   it('pushes PUBLISHJOBFINISH, signed, to the account server URL', async () => {
     const { api, appId } = account();
-    const received: Array<{ url: string; body: string }> = [];
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        received.push({ url: request.url ?? '', body });
-        response.end('success');
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    fake.setCallback(appId, `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/wechat`, 'push-token');
+    const receiver = await pushReceiver(appId);
     try {
       const { publishId } = await api.submitPublish((await api.addDraft([article(await thumbOf(api))])).mediaId);
       // Jobs of earlier tests may push here too once the callback is set: wait for this job's push.
-      const push = await waitFor(() => received.find((r) => parsePublishJobFinished(r.body)?.publishId === publishId));
+      const push = await waitFor(() => receiver.received.find((r) => parsePublishJobFinished(r.body)?.publishId === publishId));
       const query = new URL(push.url, 'http://x').searchParams;
       expect(verifyPushSignature('push-token', Object.fromEntries(query))).toBe(true);
       expect(verifyPushSignature('other-token', Object.fromEntries(query))).toBe(false);
@@ -324,7 +310,44 @@ describe('publishing', () => {
       expect(event?.articleUrls).toHaveLength(1);
       expect(event?.articleId).toBe((await api.getPublishStatus(publishId)).articleId);
     } finally {
-      server.close();
+      receiver.close();
+    }
+  });
+
+  it('pushes a job only once it has ended: 100 short jobs, every push with its final status', async () => {
+    // A timer can fire a millisecond before Date.now() reaches its end (≈ 1 in 100 here): such a push said "publishing".
+    const { api, appId } = account();
+    fake.setPublishOutcome(appId, { delayMs: 3 });
+    const receiver = await pushReceiver(appId);
+    try {
+      const thumb = await thumbOf(api);
+      for (let n = 0; n < 100; n++) await api.submitPublish((await api.addDraft([article(thumb)])).mediaId);
+      await waitFor(() => receiver.received.length >= 100, { what: '100 pushes' });
+      const statuses = receiver.received.map((push) => parsePublishJobFinished(push.body)?.publishStatus);
+      expect(statuses.filter((status) => status !== 0)).toEqual([]);
+    } finally {
+      receiver.close();
+      fake.setPublishOutcome(appId, {});
     }
   });
 });
+
+/** A server taking the account's PUBLISHJOBFINISH pushes (token 'push-token'), answering "success". */
+const pushReceiver = async (appId: string) => {
+  const received: Array<{ url: string; body: string }> = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push({ url: request.url ?? '', body });
+      response.end('success');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  fake.setCallback(appId, `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/wechat`, 'push-token');
+  return { received, close: () => server.close() };
+};

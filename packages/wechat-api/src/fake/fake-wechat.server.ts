@@ -620,13 +620,22 @@ export class FakeWechatServer {
       this.pushFirst.set(publishId, job);
       return { errcode: 0, errmsg: 'ok', publish_id: publishId, msg_data_id: String(now) };
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.push(job);
-    }, job.endsAt - now);
+    this.pushAtEnd(job);
+    return { errcode: 0, errmsg: 'ok', publish_id: publishId, msg_data_id: String(now) };
+  }
+
+  /** PUBLISHJOBFINISH once the job has ended (a timer may fire a millisecond before Date.now() gets there: then it waits on). */
+  private pushAtEnd(job: FakePublishJob): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        if (Date.now() < job.endsAt) this.pushAtEnd(job);
+        else void this.push(job);
+      },
+      Math.max(0, job.endsAt - Date.now()),
+    );
     timer.unref();
     this.timers.add(timer);
-    return { errcode: 0, errmsg: 'ok', publish_id: publishId, msg_data_id: String(now) };
   }
 
   private statusOf(job: FakePublishJob): number {
