@@ -32,7 +32,8 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
   const accounts = loadAccounts(env.ACCOUNTS_FILE, env.ACCOUNT_SECRETS_FILE, secretVariables);
   await ensureDatabase(env.DATABASE_URL);
   // One connection per running delivery (its lock), and some for the consumer, the worker and the HTTP server.
-  const pool = createPool(env.DATABASE_URL, env.NEWMEDIA_CONCURRENCY + 8);
+  // Both stages of NEWMEDIA_CONCURRENCY deliveries hold a connection for their lock, and query on others.
+  const pool = createPool(env.DATABASE_URL, 2 * env.NEWMEDIA_CONCURRENCY + 8);
   await migrate(pool, await sqlFilesIn(fileURLToPath(new URL('../migrations', import.meta.url))));
 
   const store = new S3ObjectStore(s3StoreOptionsFrom(env, env.NEWMEDIA_BUCKET));

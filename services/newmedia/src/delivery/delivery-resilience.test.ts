@@ -278,6 +278,37 @@ describe('exactly once per (document, revision, account)', () => {
     }
   });
 
+  test('our own feed and H5 pages show every revision at once, however long the queue for WeChat is', async ({
+    newmedia,
+    servers,
+  }) => {
+    // One WeChat slot and a slow WeChat (each call 600 ms, six or more calls per article): the queue is long.
+    const appId = newmedia.appIdOf('city');
+    const queued = await secondDeliverer(newmedia, servers, { concurrency: 1, handlingBudgetMs: 60_000 });
+    newmedia.fake.setLatency(appId, 600);
+    try {
+      const revisions = [45, 46, 47].map((n) => forAccount(n, 'city'));
+      for (const revision of revisions) await queued.deliverer.receive(toContentPublished(revision));
+      const feed = (await (await fetch(`${newmedia.baseUrl}/accounts/city/feed.json`)).json()) as {
+        items: Array<{ id: string }>;
+      };
+      const h5 = await Promise.all(
+        revisions.map(async (r) => (await fetch(`${newmedia.baseUrl}/accounts/city/articles/${r.documentId}/`)).status),
+      );
+      const deliveredOnWechat = revisions.filter((r) =>
+        newmedia.statuses.some((s) => s.documentId === r.documentId && s.state === 'delivered'),
+      );
+      expect(revisions.filter((r) => !feed.items.some((item) => item.id === r.documentId))).toEqual([]);
+      expect(h5).toEqual([200, 200, 200]);
+      expect(deliveredOnWechat).toEqual([]); // WeChat is still on the first of them
+      newmedia.fake.setLatency(appId, 0);
+      for (const revision of revisions) await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+    } finally {
+      newmedia.fake.setLatency(appId, 0);
+      await queued.close();
+    }
+  });
+
   test('an outage does not spend the attempts: with every attempt used, a delivery whose S3 is down is still retried', async ({
     newmedia,
     servers,

@@ -34,7 +34,7 @@ export interface DelivererOptions {
   handlingBudgetMs?: number;
   /** A running delivery is leased this long: if its process dies, the worker resumes it afterwards. */
   leaseMs?: number;
-  /** Deliveries running at once in this process (each holds a PostgreSQL connection for its lock). */
+  /** Deliveries running at once in this process, per stage (own carriers, WeChat; each holds a PostgreSQL connection for its lock). */
   concurrency?: number;
   /** After a submit went unanswered, how long batchget is searched for the article before an operator must decide. */
   submitConfirmWindowMs?: number;
@@ -59,7 +59,10 @@ export class NewmediaDeliverer {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Deliveries with a run queued or running in this process: a retry of one of them is left to that run. */
   private readonly queued = new Set<string>();
+  /** WeChat's stage of the deliveries running at once. */
   private readonly slots: Semaphore;
+  /** The own carriers' stage of the deliveries running at once (apart: a reader never waits for WeChat's queue). */
+  private readonly showSlots: Semaphore;
   /**
    * Pushes that arrived before their submit's answer was stored (WeChat may push within milliseconds), by
    * account/publishId: taken up as soon as the submit is recorded. Lost on a crash, where polling finishes the job.
@@ -69,6 +72,7 @@ export class NewmediaDeliverer {
   constructor(private readonly options: DelivererOptions) {
     this.accounts = new Map(options.accounts.map((account) => [account.id, account]));
     this.slots = new Semaphore(options.concurrency ?? 4);
+    this.showSlots = new Semaphore(options.concurrency ?? 4);
   }
 
   /** Waits for every delivery still running in the background (before the pool closes). */
@@ -124,10 +128,19 @@ export class NewmediaDeliverer {
       }
       runs.push(key);
     }
-    // Commit once the deliveries are done or the budget is spent: a slow account never holds the partition for long.
-    const all = this.track(Promise.all(runs.map((key) => this.run(key))));
+    // Commit once our own carriers show the revision on every account, or the budget is spent: WeChat's stage goes on
+    // in the background (leased: a crash leaves it to the worker), so a slow account never holds the partition.
+    const shown = runs.map((key) => {
+      let onShown = () => {};
+      const stage = new Promise<void>((resolve) => (onShown = resolve));
+      this.track(this.run(key, false, onShown));
+      return stage;
+    });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, this.options.handlingBudgetMs ?? 10_000)))]);
+    await Promise.race([
+      Promise.all(shown),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.handlingBudgetMs ?? 10_000))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -137,39 +150,52 @@ export class NewmediaDeliverer {
   }
 
   /**
-   * One delivery from its stored step on. Serialized per (document, account): in this process by a mutex, across
-   * instances by a PostgreSQL advisory lock (a run elsewhere holds it: this one leaves the delivery to it).
+   * One delivery from its stored step on, in two stages: our own carriers (feed, H5 page), then WeChat. Each stage is
+   * serialized per (document, account) — in this process by a mutex, across instances by a PostgreSQL advisory lock (a
+   * run elsewhere holds it: this one leaves the delivery to it) — and has slots of its own, so a reader sees a revision
+   * on the account's own pages however long WeChat's queue is. `onShown` is called once the first stage is over.
    */
-  private run(key: DeliveryKey, isRetry = false): Promise<void> {
+  private run(key: DeliveryKey, isRetry = false, onShown?: () => void): Promise<void> {
     const id = keyText(key);
-    if (this.queued.has(id)) return Promise.resolve(); // the run already queued here does the work (and reads the state then)
+    if (this.queued.has(id)) {
+      onShown?.();
+      return Promise.resolve(); // the run already queued here does the work (and reads the state then)
+    }
     this.queued.add(id);
-    return this.lock
-      .run(`${key.documentId}/${key.accountId}`, () =>
-        this.slots.use(async () => {
-          const locked = await this.options.deliveries.whileLocked(`${key.documentId}/${key.accountId}`, () =>
-            this.runLocked(key, isRetry),
-          );
+    const name = `${key.documentId}/${key.accountId}`;
+    const stage = (slots: Semaphore, work: (delivery: Delivery) => Promise<boolean>): Promise<boolean> =>
+      this.lock.run(name, () =>
+        slots.use(async () => {
+          let goOn = false;
+          const locked = await this.options.deliveries.whileLocked(name, async () => {
+            goOn = await this.runLocked(key, isRetry, work);
+          });
           if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
+          return goOn;
         }),
-      )
+      );
+    return stage(this.showSlots, (delivery) => this.showOwn(delivery))
+      .finally(() => onShown?.())
+      .then((goOn) => (goOn ? stage(this.slots, (delivery) => this.onWechat(delivery).then(() => false)) : false))
+      .then(() => undefined)
       .finally(() => this.queued.delete(id));
   }
 
-  /** The run itself, holding the delivery's locks and a slot. */
-  private async runLocked(key: DeliveryKey, isRetry: boolean): Promise<void> {
+  /** A stage of the run, holding the delivery's locks and a slot: whether the next stage is to follow. */
+  private async runLocked(key: DeliveryKey, isRetry: boolean, work: (delivery: Delivery) => Promise<boolean>): Promise<boolean> {
     let delivery = await this.options.deliveries.get(key);
-    if (delivery === null || done.has(delivery.state)) return;
+    if (delivery === null || done.has(delivery.state)) return false;
     if (delivery.state === 'failed') {
-      if (!isRetry) return;
+      if (!isRetry) return false;
       delivery = await this.options.deliveries.update(key, { attempt: delivery.attempt + 1, state: 'pending', error: null });
     }
     // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
     delivery = await this.options.deliveries.update(key, { retryAt: this.leaseUntil() });
     try {
-      await this.advance(delivery);
+      return await work(delivery);
     } catch (error) {
       await this.fail(key, error);
+      return false;
     }
   }
 
@@ -177,48 +203,70 @@ export class NewmediaDeliverer {
     return new Date(Date.now() + (this.options.leaseMs ?? 120_000));
   }
 
-  private async advance(initial: Delivery): Promise<void> {
-    const { deliveries, feeds, reporter } = this.options;
-    const key: DeliveryKey = initial;
-    let delivery = initial;
-    const event = await deliveries.revision(key.documentId, key.revision);
-    const account = this.accounts.get(key.accountId);
-    if (event === null) throw new Error(`revision ${key.documentId}/${key.revision} was never stored`);
+  /** What both stages need: the stored revision, the account, and the revision's images as prepared for the account. */
+  private async contextOf(delivery: Delivery) {
+    const event = await this.options.deliveries.revision(delivery.documentId, delivery.revision);
+    const account = this.accounts.get(delivery.accountId);
+    if (event === null) throw new Error(`revision ${delivery.documentId}/${delivery.revision} was never stored`);
     if (!account?.enabled) {
-      throw new RefusedError('ACCOUNT_UNAVAILABLE', `account ${key.accountId} is not in the matrix, or disabled`);
+      throw new RefusedError('ACCOUNT_UNAVAILABLE', `account ${delivery.accountId} is not in the matrix, or disabled`);
     }
-    const status = { ...key, fingerprint: event.fingerprint };
+    const profile: AccountProfile = { id: account.id, name: account.name, author: account.author };
+    const provenance = { documentId: delivery.documentId, revision: delivery.revision, fingerprint: event.fingerprint };
+    const images =
+      delivery.form === 'withdrawal'
+        ? new Map<string, PreparedImage>()
+        : await this.options.feeds.prepareImages(event.revision, provenance);
+    return { event, account, profile, images, status: { ...(delivery as DeliveryKey), fingerprint: event.fingerprint } };
+  }
 
-    // An earlier revision still on its way: those not yet submitted give way; a submitted one is waited for on WeChat
-    // (unless it failed for good: an unconfirmed submit waits for an operator, not for this revision).
-    let earlierOnWechat: Delivery | undefined;
+  /**
+   * Earlier revisions still on their way: those not yet sent to WeChat give way (superseded); the first one sent is
+   * returned, to be waited for on WeChat (unless it failed for good: an unconfirmed submit waits for an operator).
+   */
+  private async earlierOnWechat(key: DeliveryKey): Promise<Delivery | undefined> {
+    const { deliveries, reporter } = this.options;
+    let sent: Delivery | undefined;
     for (const older of await deliveries.unfinishedBefore(key)) {
       if (isInFlight(older) && (older.state !== 'failed' || older.error?.retryable === true)) {
-        earlierOnWechat ??= older;
+        sent ??= older;
         continue;
       }
       await deliveries.update(older, { state: 'superseded', step: 'superseded', retryAt: null, pollAt: null });
       await reporter.report({ ...older, fingerprint: older.fingerprint }, 'superseded', older.attempt);
     }
+    return sent;
+  }
 
-    const profile: AccountProfile = { id: account.id, name: account.name, author: account.author };
-    const provenance = { documentId: key.documentId, revision: key.revision, fingerprint: event.fingerprint };
-    const images =
-      delivery.form === 'withdrawal' ? new Map<string, PreparedImage>() : await feeds.prepareImages(event.revision, provenance);
-    // Our own feed and H5 page first, whatever WeChat is still doing with an earlier revision: they carry the newest.
-    const shown =
-      delivery.form === 'withdrawal' ? await feeds.withdraw(profile, event) : await feeds.show(profile, event, images);
-    if (shown === null && !isInFlight(delivery)) {
-      await deliveries.update(key, { state: 'superseded', step: 'superseded', retryAt: null });
-      await reporter.report(status, 'superseded', delivery.attempt);
-      return;
+  /**
+   * The first stage: the account's own feed and H5 page carry the revision (or drop a withdrawn one), whatever WeChat
+   * is still doing with an earlier revision. Returns whether WeChat's stage follows.
+   */
+  private async showOwn(initial: Delivery): Promise<boolean> {
+    const { deliveries, feeds, reporter } = this.options;
+    const { event, profile, images, status } = await this.contextOf(initial);
+    await this.earlierOnWechat(initial);
+    const shown = initial.form === 'withdrawal' ? await feeds.withdraw(profile, event) : await feeds.show(profile, event, images);
+    if (shown === null && !isInFlight(initial)) {
+      await deliveries.update(initial, { state: 'superseded', step: 'superseded', retryAt: null });
+      await reporter.report(status, 'superseded', initial.attempt);
+      return false;
     }
     // (A newer revision carried meanwhile leaves a submitted one to finish on WeChat, where it was sent.)
-    if (shown !== null && delivery.state !== 'delivering') {
-      delivery = await deliveries.update(key, { state: 'delivering', artifactKeys: shown });
-      await reporter.report(status, 'delivering', delivery.attempt, { artifactKeys: shown });
+    if (shown !== null && initial.state !== 'delivering') {
+      await deliveries.update(initial, { state: 'delivering', artifactKeys: shown });
+      await reporter.report(status, 'delivering', initial.attempt, { artifactKeys: shown });
     }
-    if (earlierOnWechat !== undefined) {
+    return true;
+  }
+
+  /** The second stage: the article (or correction notice, or withdrawal) on WeChat, from its stored step on. */
+  private async onWechat(initial: Delivery): Promise<void> {
+    const { deliveries, reporter } = this.options;
+    const key: DeliveryKey = initial;
+    let delivery = initial;
+    const { event, account, profile, images, status } = await this.contextOf(delivery);
+    if ((await this.earlierOnWechat(key)) !== undefined) {
       await deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
       return;
     }
@@ -237,7 +285,7 @@ export class NewmediaDeliverer {
         await deliveries.markArticleDeleted(key.accountId, article.articleId);
       }
       await deliveries.update(key, { step: 'withdrawn', state: 'withdrawn', error: null, retryAt: null });
-      await reporter.report(status, 'withdrawn', delivery.attempt, { artifactKeys: shown ?? delivery.artifactKeys });
+      await reporter.report(status, 'withdrawn', delivery.attempt, { artifactKeys: delivery.artifactKeys });
       return;
     }
 

@@ -70,6 +70,8 @@ export class AccountFeeds {
   private readonly itemTexts = new Map<string, Map<string, { item: FeedItem; text: string }>>();
   /** Per account, where its feed changed since the last rebuild began. */
   private readonly dirty = new Map<string, DirtyPlaces>();
+  /** The images of the latest few revisions, as prepared (by documentId/revision/fingerprint). */
+  private readonly preparedImages = new Map<string, Promise<Map<string, PreparedImage>>>();
   /** Per account, the archive pages as last written (unknown after a start: the first rebuild lists them). */
   private readonly pageCounts = new Map<string, number>();
 
@@ -98,7 +100,20 @@ export class AccountFeeds {
    * Every in-article image, read from the assets bucket (refused unless its SHA-256 is the one the revision was
    * reviewed with), re-encoded for WeChat (JPG/PNG < 1 MB) and stored for the H5 page.
    */
-  async prepareImages(revision: DocumentRevision, provenance: Provenance): Promise<Map<string, PreparedImage>> {
+  prepareImages(revision: DocumentRevision, provenance: Provenance): Promise<Map<string, PreparedImage>> {
+    // The same for every account and both stages of a delivery: the latest few revisions' are kept (a failure is not).
+    const key = `${provenance.documentId}/${provenance.revision}/${provenance.fingerprint}`;
+    let prepared = this.preparedImages.get(key);
+    if (prepared === undefined) {
+      prepared = this.prepareImagesOf(revision, provenance);
+      this.preparedImages.set(key, prepared);
+      if (this.preparedImages.size > 8) this.preparedImages.delete(this.preparedImages.keys().next().value as string);
+      prepared.catch(() => this.preparedImages.delete(key));
+    }
+    return prepared;
+  }
+
+  private async prepareImagesOf(revision: DocumentRevision, provenance: Provenance): Promise<Map<string, PreparedImage>> {
     const prepared = new Map<string, PreparedImage>();
     for (const block of articleImagesOf(revision)) {
       const stored = await this.options.assets.get(block.key);
@@ -150,7 +165,9 @@ export class AccountFeeds {
     this.touch(account.id, { publishedAt: feedItem.date_published, documentId: revision.documentId }, carried.before);
     const h5Key = newmediaKeys.h5(account.id, revision.documentId);
     const page = renderH5Page({ revision, fingerprint, account, portalUrl, feedUrl: this.feedUrl(account.id), imageUrl });
-    await this.options.store.putIfChanged(h5Key, page, {
+    // Written, not compared first (a HEAD per page): a page is written again only when a delivery is run again, and
+    // the same bytes keep the same ETag for readers' caches.
+    await this.options.store.put(h5Key, page, {
       contentType: 'text/html; charset=utf-8',
       cacheControl: PAGE_CACHE,
       provenance,
@@ -272,7 +289,7 @@ export class AccountFeeds {
   async writeRecord(accountId: string, event: ContentPublished, record: object): Promise<string> {
     const { revision, fingerprint } = event;
     const key = newmediaKeys.record(accountId, revision.documentId, revision.revision);
-    await this.options.store.putIfChanged(key, `${JSON.stringify(record, null, 2)}\n`, {
+    await this.options.store.put(key, `${JSON.stringify(record, null, 2)}\n`, {
       contentType: 'application/json; charset=utf-8',
       cacheControl: 'no-cache',
       provenance: { documentId: revision.documentId, revision: revision.revision, fingerprint },
