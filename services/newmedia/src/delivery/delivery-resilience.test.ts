@@ -187,6 +187,26 @@ describe('exactly once per (document, revision, account)', () => {
     expect(draftsOf(newmedia.fake, appId, revision.documentId)).toBe(1);
   });
 
+  test('a draft/add whose answer is lost is found among the drafts however many the account added after it', async ({
+    newmedia,
+  }) => {
+    const revision = forAccount(11, 'city');
+    const appId = newmedia.appIdOf('city');
+    newmedia.fake.loseAnswers(appId, 'draft/add');
+    // The search on the retry is refused (a request error, not retried): the delivery waits for an operator meanwhile.
+    newmedia.fake.failNext(appId, { errcode: 40007, endpoint: 'draft/batchget' });
+    await newmedia.publish(revision);
+    const parked = await newmedia.statusOf(revision.documentId, 1, 'city', 'failed');
+    await waitFor(() => newmedia.statuses.find((s) => s.documentId === revision.documentId && s.error?.code === 'WECHAT_40007'), {
+      what: 'the refused search',
+    });
+    expect(parked.error?.code).toBe('WECHAT_HTTP_504');
+    await publishDirectly(newmedia, appId, 105, { submit: false }); // its editors meanwhile: ours is on page 6
+    await newmedia.publish(revision); // the operator's retry
+    await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+    expect(draftsOf(newmedia.fake, appId, revision.documentId)).toBe(1);
+  });
+
   test('45009 (daily quota) answered, then success: delivered after backoff', async ({ newmedia }) => {
     const revision = forAccount(2, 'zwgk');
     const withTopic = { ...revision, topics: ['政务公开'] };
@@ -383,8 +403,8 @@ const secondDeliverer = async (
   };
 };
 
-/** `count` articles published on the account straight through the WeChat API (not by this service), each once published. */
-const publishDirectly = async (newmedia: NewmediaHarness, appId: string, count: number) => {
+/** `count` articles added (and published) on the account straight through the WeChat API, not by this service. */
+const publishDirectly = async (newmedia: NewmediaHarness, appId: string, count: number, options = { submit: true }) => {
   const client = new WechatApiClient({ baseUrl: newmedia.fake.url });
   const api = client.forAccount({ appId, secret: `secret-of-${newmedia.accounts.find((a) => a.appId === appId)?.id}` });
   try {
@@ -396,7 +416,7 @@ const publishDirectly = async (newmedia: NewmediaHarness, appId: string, count: 
       const { mediaId } = await api.addDraft([
         { title: `其他来源的文章 ${n}`, content: `<p>正文 ${n}</p>`, thumb_media_id: thumb, content_source_url: '' },
       ]);
-      await api.submitPublish(mediaId);
+      if (options.submit) await api.submitPublish(mediaId);
     }
     await waitFor(() => newmedia.fake.publishJobs(appId).every((job) => job.endsAt < Date.now()), {
       what: 'the direct publishes done',

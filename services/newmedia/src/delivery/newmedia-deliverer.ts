@@ -321,7 +321,8 @@ export class NewmediaDeliverer {
 
     if (delivery.step === 'cover-uploaded') {
       // A draft/add sent before and never answered (a crash, a lost answer) may have made the draft: adopt it, do not add twice.
-      const made = delivery.draftingAt === null ? null : await this.draftWithCover(api, delivery.cover?.coverMediaId);
+      const made =
+        delivery.draftingAt === null ? null : await this.draftWithCover(api, delivery.cover?.coverMediaId, delivery.draftingAt);
       if (made === null) {
         const draft = await this.draftOf(delivery, event, profile);
         delivery = await deliveries.update(key, { draftingAt: new Date() });
@@ -370,13 +371,17 @@ export class NewmediaDeliverer {
     else if (delivery.step === 'submitted') await deliveries.update(key, { retryAt: null });
   }
 
-  /** The newest drafts of the account, searched for the one made with this delivery's own cover (unique per delivery). */
-  private async draftWithCover(api: WechatAccountApi, coverMediaId: string | undefined): Promise<string | null> {
+  /**
+   * The drafts the account made since `since` (however many: a busy account adds many a minute), searched for the one
+   * made with this delivery's own cover (unique per delivery).
+   */
+  private async draftWithCover(api: WechatAccountApi, coverMediaId: string | undefined, since: Date): Promise<string | null> {
     if (coverMediaId === undefined) return null;
+    const from = since.getTime() / 1000 - 60;
     const found = await searchNewestFirst(
       (offset) => api.listDrafts(offset, BATCHGET_PAGE),
       (draft) => draft.items.some((item) => item.thumb_media_id === coverMediaId),
-      { pages: 5 },
+      { pages: 50, olderThanWanted: (draft) => draft.updateTime < from },
     );
     return found?.mediaId ?? null;
   }
