@@ -107,7 +107,7 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await subscription.stop();
     await worker.stop();
-    await deliverer.drain();
+    await deliverer.stop();
     await bus.close();
     wechat.shutdown();
     await pool.end();

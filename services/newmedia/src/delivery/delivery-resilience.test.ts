@@ -329,6 +329,30 @@ describe('exactly once per (document, revision, account)', () => {
     }
   });
 
+  test('a stop finishes the running delivery and hands on the queued ones: the worker takes them at once', async ({
+    newmedia,
+    servers,
+  }) => {
+    const appId = newmedia.appIdOf('city');
+    const stopping = await secondDeliverer(newmedia, servers, { concurrency: 1, leaseMs: 120_000 });
+    newmedia.fake.setLatency(appId, 300);
+    try {
+      const revisions = [48, 49, 50].map((n) => forAccount(n, 'city'));
+      for (const revision of revisions) await stopping.deliverer.receive(toContentPublished(revision));
+      await stopping.deliverer.stop();
+      const delivered = (r: { documentId: string }) =>
+        newmedia.statuses.some((s) => s.documentId === r.documentId && s.state === 'delivered');
+      expect(revisions.filter(delivered).length).toBeLessThan(3); // not all done by this one: the stop did not wait for them
+      newmedia.fake.setLatency(appId, 0);
+      // Well inside their 120 s lease: released, the service's own worker takes them up.
+      for (const revision of revisions) await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+      for (const revision of revisions) expect(draftsOf(newmedia.fake, appId, revision.documentId)).toBe(1);
+    } finally {
+      newmedia.fake.setLatency(appId, 0);
+      await stopping.close();
+    }
+  });
+
   test('an outage does not spend the attempts: with every attempt used, a delivery whose S3 is down is still retried', async ({
     newmedia,
     servers,

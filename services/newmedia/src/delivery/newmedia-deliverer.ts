@@ -59,6 +59,7 @@ export class NewmediaDeliverer {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Deliveries with a run queued or running in this process: a retry of one of them is left to that run. */
   private readonly queued = new Set<string>();
+  private stopping = false;
   /** WeChat's stage of the deliveries running at once. */
   private readonly slots: Semaphore;
   /** The own carriers' stage of the deliveries running at once (apart: a reader never waits for WeChat's queue). */
@@ -72,7 +73,17 @@ export class NewmediaDeliverer {
   constructor(private readonly options: DelivererOptions) {
     this.accounts = new Map(options.accounts.map((account) => [account.id, account]));
     this.slots = new Semaphore(options.concurrency ?? 4);
-    this.showSlots = new Semaphore(options.concurrency ?? 4);
+    // Most of a first stage is waiting for its account's shared feed rebuild, holding no connection: more of them.
+    this.showSlots = new Semaphore(4 * (options.concurrency ?? 4));
+  }
+
+  /**
+   * A graceful stop: runs still waiting for a slot are not taken up but handed on (their lease released, so the worker
+   * of whichever instance runs next takes them at once); the running ones finish.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.drain();
   }
 
   /** Waits for every delivery still running in the background (before the pool closes). */
@@ -163,30 +174,45 @@ export class NewmediaDeliverer {
     }
     this.queued.add(id);
     const name = `${key.documentId}/${key.accountId}`;
-    const stage = (slots: Semaphore, work: (delivery: Delivery) => Promise<boolean>): Promise<boolean> =>
+    const stage = (slots: Semaphore, work: (delivery: Delivery) => Promise<StageResult>): Promise<boolean> =>
       this.lock.run(name, () =>
         slots.use(async () => {
-          let goOn = false;
+          if (this.stopping) {
+            await this.options.deliveries.update(key, { retryAt: new Date() });
+            return false;
+          }
+          let result: StageResult = { goOn: false };
           const locked = await this.options.deliveries.whileLocked(name, async () => {
-            goOn = await this.runLocked(key, isRetry, work);
+            result = await this.runLocked(key, isRetry, work);
           });
           if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
-          return goOn;
+          if (result.thenUnlocked === undefined) return result.goOn;
+          try {
+            await result.thenUnlocked();
+            return result.goOn;
+          } catch (error) {
+            await this.fail(key, error);
+            return false;
+          }
         }),
       );
     return stage(this.showSlots, (delivery) => this.showOwn(delivery))
       .finally(() => onShown?.())
-      .then((goOn) => (goOn ? stage(this.slots, (delivery) => this.onWechat(delivery).then(() => false)) : false))
+      .then((goOn) => (goOn ? stage(this.slots, (delivery) => this.onWechat(delivery).then(() => ({ goOn: false }))) : false))
       .then(() => undefined)
       .finally(() => this.queued.delete(id));
   }
 
   /** A stage of the run, holding the delivery's locks and a slot: whether the next stage is to follow. */
-  private async runLocked(key: DeliveryKey, isRetry: boolean, work: (delivery: Delivery) => Promise<boolean>): Promise<boolean> {
+  private async runLocked(
+    key: DeliveryKey,
+    isRetry: boolean,
+    work: (delivery: Delivery) => Promise<StageResult>,
+  ): Promise<StageResult> {
     let delivery = await this.options.deliveries.get(key);
-    if (delivery === null || done.has(delivery.state)) return false;
+    if (delivery === null || done.has(delivery.state)) return { goOn: false };
     if (delivery.state === 'failed') {
-      if (!isRetry) return false;
+      if (!isRetry) return { goOn: false };
       delivery = await this.options.deliveries.update(key, { attempt: delivery.attempt + 1, state: 'pending', error: null });
     }
     // The lease: should this process die mid-run, the worker resumes the delivery once it expires.
@@ -195,7 +221,7 @@ export class NewmediaDeliverer {
       return await work(delivery);
     } catch (error) {
       await this.fail(key, error);
-      return false;
+      return { goOn: false };
     }
   }
 
@@ -240,24 +266,31 @@ export class NewmediaDeliverer {
 
   /**
    * The first stage: the account's own feed and H5 page carry the revision (or drop a withdrawn one), whatever WeChat
-   * is still doing with an earlier revision. Returns whether WeChat's stage follows.
+   * is still doing with an earlier revision. The page and the item are written under the delivery's lock; the feed,
+   * rebuilt for many deliveries at once, is waited for after it (the slot kept, the lock's connection not).
    */
-  private async showOwn(initial: Delivery): Promise<boolean> {
+  private async showOwn(initial: Delivery): Promise<StageResult> {
     const { deliveries, feeds, reporter } = this.options;
     const { event, profile, images, status } = await this.contextOf(initial);
     await this.earlierOnWechat(initial);
-    const shown = initial.form === 'withdrawal' ? await feeds.withdraw(profile, event) : await feeds.show(profile, event, images);
+    const shown =
+      initial.form === 'withdrawal' ? await feeds.dropPage(profile, event) : await feeds.showPage(profile, event, images);
     if (shown === null && !isInFlight(initial)) {
       await deliveries.update(initial, { state: 'superseded', step: 'superseded', retryAt: null });
       await reporter.report(status, 'superseded', initial.attempt);
-      return false;
+      return { goOn: false };
     }
-    // (A newer revision carried meanwhile leaves a submitted one to finish on WeChat, where it was sent.)
-    if (shown !== null && initial.state !== 'delivering') {
-      await deliveries.update(initial, { state: 'delivering', artifactKeys: shown });
-      await reporter.report(status, 'delivering', initial.attempt, { artifactKeys: shown });
-    }
-    return true;
+    return {
+      goOn: true,
+      thenUnlocked: async () => {
+        await feeds.writeFeed(profile);
+        // (A newer revision carried meanwhile leaves a submitted one to finish on WeChat, where it was sent.)
+        if (shown !== null && initial.state !== 'delivering') {
+          await deliveries.update(initial, { state: 'delivering', artifactKeys: shown });
+          await reporter.report(status, 'delivering', initial.attempt, { artifactKeys: shown });
+        }
+      },
+    };
   }
 
   /** The second stage: the article (or correction notice, or withdrawal) on WeChat, from its stored step on. */
@@ -622,6 +655,12 @@ export class NewmediaDeliverer {
   private nextPoll(polls: number): Date {
     return new Date(Date.now() + Math.min(60_000, this.options.pollMs * 1.5 ** polls));
   }
+}
+
+/** What a stage of a run did: whether the next stage follows, and what is left to do once the lock is released. */
+interface StageResult {
+  goOn: boolean;
+  thenUnlocked?: () => Promise<void>;
 }
 
 /** Sent to WeChat and not yet known to be published: finished there, whichever revision our own feed shows. */

@@ -144,6 +144,28 @@ export class AccountFeeds {
 
   /** The account now carries this revision: its H5 page and its feed item. Returns the keys, or null for an older revision. */
   async show(account: AccountProfile, event: ContentPublished, images: Map<string, PreparedImage>): Promise<string[] | null> {
+    const keys = await this.showPage(account, event, images);
+    if (keys !== null) await this.writeFeed(account);
+    return keys;
+  }
+
+  /** A withdrawal: the item leaves the feed and the H5 page is deleted. Returns the keys changed, or null for an older revision. */
+  async withdraw(account: AccountProfile, event: ContentPublished): Promise<string[] | null> {
+    const keys = await this.dropPage(account, event);
+    if (keys !== null) await this.writeFeed(account);
+    return keys;
+  }
+
+  /**
+   * The feed as the account carries it now (a rebuild that starts after the call: it has every change made before).
+   * Rebuilds are shared: deliveries finishing meanwhile wait for the same one.
+   */
+  writeFeed(account: AccountProfile): Promise<void> {
+    return this.rebuildFeed(account);
+  }
+
+  /** `show` without the feed: the item stored (the feed's next rebuild has it) and the H5 page written. */
+  async showPage(account: AccountProfile, event: ContentPublished, images: Map<string, PreparedImage>): Promise<string[] | null> {
     const { revision, fingerprint } = event;
     const provenance = { documentId: revision.documentId, revision: revision.revision, fingerprint };
     const imageUrl = (image: ImageBlock) => {
@@ -172,12 +194,11 @@ export class AccountFeeds {
       cacheControl: PAGE_CACHE,
       provenance,
     });
-    await this.rebuildFeed(account);
     return [newmediaKeys.feed(account.id), h5Key, ...[...images.values()].map((image) => image.key)];
   }
 
-  /** A withdrawal: the item leaves the feed and the H5 page is deleted. Returns the keys changed, or null for an older revision. */
-  async withdraw(account: AccountProfile, event: ContentPublished): Promise<string[] | null> {
+  /** `withdraw` without the feed: the item marked withdrawn (the feed's next rebuild drops it) and the H5 page deleted. */
+  async dropPage(account: AccountProfile, event: ContentPublished): Promise<string[] | null> {
     const { revision, fingerprint } = event;
     const carried = await this.options.deliveries.carry({
       documentId: revision.documentId,
@@ -190,7 +211,6 @@ export class AccountFeeds {
     if (carried === null) return null;
     this.touch(account.id, carried.before);
     await this.options.store.delete(newmediaKeys.h5(account.id, revision.documentId));
-    await this.rebuildFeed(account);
     return [newmediaKeys.feed(account.id)];
   }
 
