@@ -73,8 +73,7 @@ export class NewmediaDeliverer {
   constructor(private readonly options: DelivererOptions) {
     this.accounts = new Map(options.accounts.map((account) => [account.id, account]));
     this.slots = new Semaphore(options.concurrency ?? 4);
-    // Most of a first stage is waiting for its account's shared feed rebuild, holding no connection: more of them.
-    this.showSlots = new Semaphore(4 * (options.concurrency ?? 4));
+    this.showSlots = new Semaphore(options.concurrency ?? 4);
   }
 
   /**
@@ -175,27 +174,29 @@ export class NewmediaDeliverer {
     this.queued.add(id);
     const name = `${key.documentId}/${key.accountId}`;
     const stage = (slots: Semaphore, work: (delivery: Delivery) => Promise<StageResult>): Promise<boolean> =>
-      this.lock.run(name, () =>
-        slots.use(async () => {
+      this.lock.run(name, async () => {
+        const result = await slots.use(async (): Promise<StageResult> => {
           if (this.stopping) {
             await this.options.deliveries.update(key, { retryAt: new Date() });
-            return false;
+            return { goOn: false };
           }
-          let result: StageResult = { goOn: false };
-          const locked = await this.options.deliveries.whileLocked(name, async () => {
-            result = await this.runLocked(key, isRetry, work);
+          let locked: StageResult = { goOn: false };
+          const got = await this.options.deliveries.whileLocked(name, async () => {
+            locked = await this.runLocked(key, isRetry, work);
           });
-          if (!locked) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
-          if (result.thenUnlocked === undefined) return result.goOn;
-          try {
-            await result.thenUnlocked();
-            return result.goOn;
-          } catch (error) {
-            await this.fail(key, error);
-            return false;
-          }
-        }),
-      );
+          if (!got) await this.options.deliveries.update(key, { retryAt: new Date(Date.now() + this.options.pollMs) });
+          return locked;
+        });
+        // Out of the slot and the lock's connection (the mutex kept): what waits on work shared with other deliveries.
+        if (result.thenUnlocked === undefined) return result.goOn;
+        try {
+          await result.thenUnlocked();
+          return result.goOn;
+        } catch (error) {
+          await this.fail(key, error);
+          return false;
+        }
+      });
     return stage(this.showSlots, (delivery) => this.showOwn(delivery))
       .finally(() => onShown?.())
       .then((goOn) => (goOn ? stage(this.slots, (delivery) => this.onWechat(delivery).then(() => ({ goOn: false }))) : false))
@@ -266,8 +267,8 @@ export class NewmediaDeliverer {
 
   /**
    * The first stage: the account's own feed and H5 page carry the revision (or drop a withdrawn one), whatever WeChat
-   * is still doing with an earlier revision. The page and the item are written under the delivery's lock; the feed,
-   * rebuilt for many deliveries at once, is waited for after it (the slot kept, the lock's connection not).
+   * is still doing with an earlier revision. The page and the item are written under the delivery's lock, in a slot;
+   * the feed, rebuilt for many deliveries at once, is waited for after both are released.
    */
   private async showOwn(initial: Delivery): Promise<StageResult> {
     const { deliveries, feeds, reporter } = this.options;
