@@ -2,6 +2,7 @@
 
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { waitFor } from '@tongyuan/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeWechatServer } from './fake/index.js';
@@ -255,6 +256,19 @@ describe('limits, answered with the WeChat errcode', () => {
     expect(stored?.stripped).toEqual({ scripts: 1, externalImages: ['https://evil.example/x.png'] });
     const served = await fetch(url);
     expect(Buffer.from(await served.arrayBuffer()).equals(png(2_000))).toBe(true);
+  });
+});
+
+describe('the fake server itself', () => {
+  it('outlives a caller that goes away in the middle of its request body', async () => {
+    const { api } = account();
+    const socket = connect(new URL(fake.url).port ? Number(new URL(fake.url).port) : 80, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('POST /cgi-bin/draft/add?access_token=x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{"articles":');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await api.listDrafts()).length).toBe(0); // still answering, and nothing was made of the torn request
   });
 });
 

@@ -181,7 +181,12 @@ export class FakeWechatServer {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
     this.publishDelayMs = options.publishDelayMs ?? 200;
     this.server = createServer((request, response) => {
-      void this.handle(request, response);
+      // A request whose client went away mid-body (a SIGKILLed caller) was never complete: WeChat drops it, so does
+      // this — it must not take the server down with it.
+      this.handle(request, response).catch(() => {
+        if (!response.headersSent && !response.destroyed) reply(response, 500, { errcode: -1, errmsg: 'system error' });
+        else response.destroy();
+      });
     });
   }
 
