@@ -309,6 +309,32 @@ describe('publishing', () => {
     expect(failed).toMatchObject({ status: 4, articleId: null, failIdx: [1] });
   });
 
+  it('takes a submitted draft out of the draft box: a second submit is refused while it publishes and once published, not after a failure', async () => {
+    const { api, appId } = account();
+    fake.setPublishOutcome(appId, { delayMs: 200 });
+    try {
+      const { mediaId } = await api.addDraft([article(await thumbOf(api))]);
+      expect((await api.listDrafts()).map((draft) => draft.mediaId)).toEqual([mediaId]);
+      const { publishId } = await api.submitPublish(mediaId);
+      expect((await api.listDrafts()).map((draft) => draft.mediaId)).toEqual([]);
+      expect((await refusal(api.submitPublish(mediaId))).code).toBe('WECHAT_40007'); // still publishing
+      await waitFor(async () => ((await api.getPublishStatus(publishId)).status === 0 ? true : undefined));
+      expect((await refusal(api.submitPublish(mediaId))).code).toBe('WECHAT_40007'); // published
+      expect(fake.accepted('freepublish/submit', appId)).toBe(1);
+
+      // "若在发表过程中出现系统失败，草稿箱中会保留这份草稿的备份": a failed job gives the draft back, to submit again.
+      fake.setPublishOutcome(appId, { delayMs: 50, status: 3 });
+      const { mediaId: second } = await api.addDraft([article(await thumbOf(api), { title: '第二篇' })]);
+      const failed = await api.submitPublish(second);
+      await waitFor(async () => ((await api.getPublishStatus(failed.publishId)).status === 3 ? true : undefined));
+      expect((await api.listDrafts()).map((draft) => draft.mediaId)).toEqual([second]);
+      fake.setPublishOutcome(appId, { delayMs: 50 });
+      expect((await api.submitPublish(second)).publishId).not.toBe(failed.publishId);
+    } finally {
+      fake.setPublishOutcome(appId, {});
+    }
+  });
+
   it('pushes PUBLISHJOBFINISH, signed, to the account server URL', async () => {
     const { api, appId } = account();
     const receiver = await pushReceiver(appId);

@@ -149,6 +149,14 @@ export class WechatAccountApi {
     return this.credentials.secret === secret;
   }
 
+  /**
+   * A valid access token in hand (fetched if there is none): a caller about to store "this call is on its way" gets
+   * everything the call needs first, so a crash after storing it falls inside the request, not before it.
+   */
+  async ready(): Promise<void> {
+    await this.tokens.get();
+  }
+
   get breakerState(): BreakerState {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
   }

@@ -160,6 +160,7 @@ export class FakeWechatServer {
   private readonly failures = new Map<string, Failure[]>();
   private readonly httpFailures = new Map<string, number>();
   private readonly lostAnswers = new Map<string, number>();
+  private readonly droppedRequests = new Map<string, number>();
   private readonly latency = new Map<string, number>();
   private readonly outcomes = new Map<string, { delayMs?: number; status?: number; pushBeforeAnswer?: boolean }>();
   private readonly pushFirst = new Map<string, FakePublishJob>();
@@ -167,6 +168,8 @@ export class FakeWechatServer {
   private readonly storedMaterials = new Map<string, FakeMaterial>();
   private readonly images = new Map<string, FakeUploadedImage>();
   private readonly storedDrafts = new Map<string, FakeDraft>();
+  /** The latest publish job of each draft (by media_id): a draft in a job, or published, is out of the draft box. */
+  private readonly jobOfDraft = new Map<string, FakePublishJob>();
   private readonly jobs = new Map<string, FakePublishJob>();
   private readonly pollCounts = new Map<string, number>();
   private nextPublishId = 2_247_483_647;
@@ -233,6 +236,14 @@ export class FakeWechatServer {
   /** The next `count` calls of this app to `endpoint` are carried out, but answered HTTP 504: the answer is lost. */
   loseAnswers(appId: string, endpoint: FakeEndpoint, count = 1): void {
     this.lostAnswers.set(`${endpoint} ${appId}`, count);
+  }
+
+  /**
+   * The next `count` calls of this app to `endpoint` never reach WeChat (the caller died mid-request, a proxy dropped
+   * it): answered HTTP 502 by the network in between, nothing carried out, nothing counted.
+   */
+  dropRequests(appId: string, endpoint: FakeEndpoint, count = 1): void {
+    this.droppedRequests.set(`${endpoint} ${appId}`, count);
   }
 
   setLatency(appId: string, ms: number): void {
@@ -353,6 +364,7 @@ export class FakeWechatServer {
       }
       const token = url.searchParams.get('access_token');
       appId = this.tokens.get(token ?? '')?.appId ?? '';
+      if (takeOne(this.droppedRequests, `${endpoint} ${appId}`)) return gatewayError(response, 502, 'Bad Gateway');
       this.bump(this.callCounts, endpoint, appId);
       await this.prelude(appId, response);
       if (response.writableEnded) return;
@@ -360,13 +372,7 @@ export class FakeWechatServer {
       this.injected(appId, endpoint);
       const answer = this.dispatch(endpoint, appId, url, request.headers['content-type'], body);
       this.bump(this.acceptedCounts, endpoint, appId);
-      const lost = this.lostAnswers.get(`${endpoint} ${appId}`) ?? 0;
-      if (lost > 0) {
-        this.lostAnswers.set(`${endpoint} ${appId}`, lost - 1);
-        response.writeHead(504, { 'content-type': 'text/html' });
-        response.end('<html><body>504 Gateway Time-out</body></html>');
-        return;
-      }
+      if (takeOne(this.lostAnswers, `${endpoint} ${appId}`)) return gatewayError(response, 504, 'Gateway Time-out');
       // A job set to push before its answer: the push reaches the account's server first, as a slow network can have it.
       const early =
         endpoint === 'freepublish/submit'
@@ -603,9 +609,22 @@ export class FakeWechatServer {
     return { content: cleaned, stripped: { scripts, externalImages } };
   }
 
+  /**
+   * Is the draft in the draft box? "草稿发表后，原草稿将从草稿箱移除" and "若在发表过程中出现系统失败，草稿箱中会保留这份
+   * 草稿的备份" (WeChat's 草稿箱功能说明): a submitted draft leaves the box when its job is accepted and comes back only if
+   * the job fails. So a draft can be submitted once; submitting it again is refused while its job runs or once published.
+   */
+  private inDraftBox(draft: FakeDraft): boolean {
+    const job = this.jobOfDraft.get(draft.mediaId);
+    if (job === undefined) return true;
+    const status = this.statusOf(job);
+    return status >= 2 && status <= 4;
+  }
+
   private submit(appId: string, input: { media_id?: string }) {
     const draft = this.storedDrafts.get(input.media_id ?? '');
-    if (!draft || draft.appId !== appId) throw new Refusal(E.invalidMediaId, 'no draft with this media_id');
+    if (!draft || draft.appId !== appId || !this.inDraftBox(draft))
+      throw new Refusal(E.invalidMediaId, 'no draft with this media_id in the draft box');
     const outcome = this.outcomes.get(appId) ?? {};
     const publishId = String(this.nextPublishId++);
     const now = Date.now();
@@ -621,6 +640,7 @@ export class FakeWechatServer {
       pushed: false,
     };
     this.jobs.set(publishId, job);
+    this.jobOfDraft.set(draft.mediaId, job);
     if (outcome.pushBeforeAnswer === true && job.endsAt <= now) {
       this.pushFirst.set(publishId, job);
       return { errcode: 0, errmsg: 'ok', publish_id: publishId, msg_data_id: String(now) };
@@ -719,9 +739,11 @@ export class FakeWechatServer {
     }));
   }
 
-  /** draft/batchget: the account's drafts, newest first, with their articles (without content when no_content is 1). */
+  /** draft/batchget: the drafts in the account's draft box (not those submitted), newest first (without content when no_content is 1). */
   private draftBatchGet(appId: string, input: BatchGetInput) {
-    const drafts = this.drafts(appId).sort((a, b) => b.createdAt - a.createdAt);
+    const drafts = this.drafts(appId)
+      .filter((draft) => this.inDraftBox(draft))
+      .sort((a, b) => b.createdAt - a.createdAt);
     return pageOf(drafts, input, (draft) => ({
       media_id: draft.mediaId,
       content: {
@@ -829,3 +851,16 @@ const reply = (response: ServerResponse, status: number, body: unknown): void =>
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
 };
+
+/** One of the counted injections under `key`, if any is left. */
+function takeOne(counts: Map<string, number>, key: string): boolean {
+  const left = counts.get(key) ?? 0;
+  if (left > 0) counts.set(key, left - 1);
+  return left > 0;
+}
+
+/** What a proxy in front of WeChat answers when it could not reach it or gave up waiting. */
+function gatewayError(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'text/html' });
+  response.end(`<html><body>${status} ${text}</body></html>`);
+}

@@ -129,6 +129,26 @@ describe('exactly once per (document, revision, account)', () => {
     expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
   });
 
+  test('a submit that never reached WeChat is submitted again at once (WeChat refuses a second submit of a draft it took)', async ({
+    newmedia,
+  }) => {
+    // A SIGKILL mid-request: 'submitting' stored, the request torn, WeChat never saw it. The draft is still in the draft
+    // box, so the resumed run's submit is the first WeChat gets: no 15-minute wait for an operator.
+    const revision = forAccount(12, 'city');
+    const appId = newmedia.appIdOf('city');
+    const submitsBefore = newmedia.fake.accepted('freepublish/submit', appId);
+    newmedia.fake.dropRequests(appId, 'freepublish/submit');
+    await newmedia.publish(revision);
+    const failed = await newmedia.statusOf(revision.documentId, 1, 'city', 'failed');
+    expect(failed.error).toMatchObject({ code: 'WECHAT_HTTP_502', retryable: true });
+    const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+    expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(1);
+    const published = newmedia.fake.articles(appId).filter((a) => a.articles[0]?.contentSourceUrl.includes(revision.documentId));
+    expect(published).toHaveLength(1);
+    expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
+    expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+  });
+
   test('a correction while the submit of the original is unanswered: feed and H5 show it at once, WeChat gets the notice after', async ({
     newmedia,
   }) => {

@@ -42,7 +42,7 @@ export interface DelivererOptions {
   onLive?: (revision: ContentPublished['revision']) => void;
 }
 
-/** A submit whose answer was lost: resubmitting could publish twice, so an operator decides (by re-publishing the event). */
+/** A submit whose answer was lost, taken into a job by WeChat, and not published within the window: an operator decides. */
 const SUBMIT_UNCONFIRMED = 'WECHAT_SUBMIT_UNCONFIRMED';
 
 const done = new Set(['delivered', 'withdrawn', 'superseded']);
@@ -378,10 +378,10 @@ export class NewmediaDeliverer {
     }
 
     if (delivery.step === 'draft-added') {
+      await api.ready(); // the token first: a crash after storing 'submitting' then falls inside the request itself
       delivery = await deliveries.update(key, { step: 'submitting', submittingAt: new Date() });
-      let publishId: string;
       try {
-        ({ publishId } = await api.submitPublish(delivery.draftMediaId ?? ''));
+        await this.submit(delivery, api);
       } catch (error) {
         // An errcode answer or an open breaker means nothing was submitted; a lost answer leaves it 'submitting'.
         if (error instanceof WechatApiError && (error.errcode !== undefined || error.code === 'WECHAT_BREAKER_OPEN')) {
@@ -389,14 +389,6 @@ export class NewmediaDeliverer {
         }
         throw error;
       }
-      await deliveries.update(key, {
-        step: 'submitted',
-        publishId,
-        polls: 0,
-        pollAt: new Date(Date.now() + this.options.pollMs),
-        retryAt: null, // the lease ends: polling and the push take over
-      });
-      this.takeEarlyPush(key.accountId, publishId);
       return;
     }
 
@@ -420,7 +412,7 @@ export class NewmediaDeliverer {
     return found?.mediaId ?? null;
   }
 
-  /** After a crash between submit and its answer being stored: published already (batchget) or an operator decides. */
+  /** A submit whose answer was lost: found among the published, submitted again if WeChat never got it, or waited for. */
   private async reconcileSubmit(
     delivery: Delivery,
     event: ContentPublished,
@@ -438,25 +430,47 @@ export class NewmediaDeliverer {
         published.items[0]?.content_source_url === draft.contentSourceUrl,
       { pages: 50, olderThanWanted: (published) => published.updateTime < since },
     );
-    // A job still publishing is not listed yet: look again later, until the window closes.
-    if (
-      found === undefined &&
-      Date.now() - (delivery.submittingAt?.getTime() ?? 0) < (this.options.submitConfirmWindowMs ?? 15 * 60_000)
-    ) {
+    if (found !== undefined) {
+      await this.published(delivery, event, { articleId: found.articleId, url: found.items[0]?.url ?? null });
+      return;
+    }
+    // Not published. WeChat takes a draft out of the draft box when it accepts its submit (and gives it back only if the
+    // job fails), so submitting the same draft again is safe: refused if the lost submit arrived, a job if it never did.
+    try {
+      await this.submit(delivery, api);
+      this.options.logger.warn(
+        { delivery: keyText(delivery) },
+        'the unanswered freepublish/submit had not reached WeChat: submitted again',
+      );
+      return;
+    } catch (error) {
+      // Lost again, or the breaker open: this run looks again later. An errcode answer: the draft is in a job already.
+      if (!(error instanceof WechatApiError && error.errcode !== undefined)) throw error;
+    }
+    // The lost submit arrived and its job is still publishing (not listed yet): look again later, until the window closes.
+    if (Date.now() - (delivery.submittingAt?.getTime() ?? 0) < (this.options.submitConfirmWindowMs ?? 15 * 60_000)) {
       throw new TransientError(
-        'freepublish/submit went unanswered; the article is not among the published yet, looking again later',
-        {
-          code: 'WECHAT_SUBMIT_UNANSWERED',
-        },
+        'freepublish/submit went unanswered; its draft is in a publish job but the article is not among the published yet, looking again later',
+        { code: 'WECHAT_SUBMIT_UNANSWERED' },
       );
     }
-    if (found === undefined) {
-      throw new RefusedError(
-        SUBMIT_UNCONFIRMED,
-        'freepublish/submit may have been accepted but its answer was lost, and the article is not among the published; not submitting again (it could publish twice): check the account, then re-publish the event to submit',
-      );
-    }
-    await this.published(delivery, event, { articleId: found.articleId, url: found.items[0]?.url ?? null });
+    throw new RefusedError(
+      SUBMIT_UNCONFIRMED,
+      'freepublish/submit went unanswered; WeChat took the draft into a publish job, but the article has not appeared among the published: check the account, then re-publish the event to submit',
+    );
+  }
+
+  /** freepublish/submit of the delivery's draft; the job's id stored at once, then polling and the push finish it. */
+  private async submit(delivery: Delivery, api: WechatAccountApi): Promise<void> {
+    const { publishId } = await api.submitPublish(delivery.draftMediaId ?? '');
+    await this.options.deliveries.update(delivery, {
+      step: 'submitted',
+      publishId,
+      polls: 0,
+      pollAt: new Date(Date.now() + this.options.pollMs),
+      retryAt: null, // the lease ends: polling and the push take over
+    });
+    this.takeEarlyPush(delivery.accountId, publishId);
   }
 
   private async draftOf(delivery: Delivery, event: ContentPublished, account: AccountProfile): Promise<WechatArticleDraft> {
