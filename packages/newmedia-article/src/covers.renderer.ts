@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { wechatLimits } from './limits.js';
+import { recentResults } from './recent-results.js';
 
 export interface CoversInput {
   title: string;
@@ -143,39 +144,14 @@ const jpegOf = (image: RawImage, quality: number): Promise<Buffer> =>
   sharp(image.data, { raw: image.info }).jpeg({ quality }).toBuffer();
 
 // An account's name is drawn on every cover it publishes: kept per name (a matrix has hundreds of accounts, not more).
-const accountNames = new Map<string, Promise<RawImage>>();
-const accountNameImage = (name: string): Promise<RawImage> => {
-  let image = accountNames.get(name);
-  if (image === undefined) {
-    if (accountNames.size >= 1024) accountNames.clear();
-    image = textImage(name, { size: 24, width: 780, bold: false, color: '#f6e3df', align: 'left' });
-    accountNames.set(name, image);
-    image.catch(() => accountNames.delete(name));
-  }
-  return image;
-};
+const accountNames = recentResults<RawImage>(1024);
+const accountNameImage = (name: string): Promise<RawImage> =>
+  accountNames(name, () => textImage(name, { size: 24, width: 780, bold: false, color: '#f6e3df', align: 'left' }));
 
-/**
- * The latest few results by key, as promises (a failed one is forgotten): one revision goes to several accounts at
- * once, and what does not depend on the account — the title set in type, the thumbnail, a lead image's crops — is
- * made for the first of them only.
- */
-const recent = <T>(size: number) => {
-  const entries = new Map<string, Promise<T>>();
-  return (key: string, make: () => Promise<T>): Promise<T> => {
-    let found = entries.get(key);
-    if (found === undefined) {
-      found = make();
-      entries.set(key, found);
-      if (entries.size > size) entries.delete(entries.keys().next().value as string);
-      found.catch(() => entries.delete(key));
-    }
-    return found;
-  };
-};
-const coverHeadings = recent<RawImage>(16);
-const textThumbs = recent<Buffer>(16);
-const photoCovers = recent<Covers>(8);
+// The title set in type, the thumbnail and a lead image's crops do not depend on the account: made once per revision.
+const coverHeadings = recentResults<RawImage>(16);
+const textThumbs = recentResults<Buffer>(16);
+const photoCovers = recentResults<Covers>(8);
 
 const textCover = async (title: string, accountName: string): Promise<Buffer> => {
   const { width, height } = COVER_SIZE;

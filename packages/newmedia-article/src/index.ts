@@ -1,6 +1,6 @@
 // The whole public API of @tongyuan/newmedia-article: pure functions from a canonical revision to what a new-media
 // account carries — the WeChat draft (inline-styled, sanitized, within every limit), its images, the H5 reading page
-// and the JSON Feed. No I/O; the same input always gives the same output.
+// and the JSON Feed. No I/O; the same input always gives the same output (recentResults keeps the latest few).
 
 export {
   type ArticleImage,
@@ -29,6 +29,7 @@ export {
   titleOf,
   wechatLimits,
 } from './limits.js';
+export { recentResults } from './recent-results.js';
 export {
   type AccountProfile,
   type ArticleInput,

@@ -244,7 +244,9 @@ export class NewmediaDeliverer {
       delivery.form === 'withdrawal'
         ? new Map<string, PreparedImage>()
         : await this.options.feeds.prepareImages(event.revision, provenance);
-    return { event, account, profile, images, status: { ...(delivery as DeliveryKey), fingerprint: event.fingerprint } };
+    // What delivery.status names: the key and the fingerprint of the revision.
+    const status = { ...provenance, accountId: delivery.accountId };
+    return { event, account, profile, images, status };
   }
 
   /**
@@ -260,7 +262,7 @@ export class NewmediaDeliverer {
         continue;
       }
       await deliveries.update(older, { state: 'superseded', step: 'superseded', retryAt: null, pollAt: null });
-      await reporter.report({ ...older, fingerprint: older.fingerprint }, 'superseded', older.attempt);
+      await reporter.report(older, 'superseded', older.attempt);
     }
     return sent;
   }

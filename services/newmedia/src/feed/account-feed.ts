@@ -8,6 +8,7 @@ import {
   feedItemOf,
   feedItemText,
   prepareInlineImage,
+  recentResults,
   renderH5Page,
   renderJsonFeed,
 } from '@tongyuan/newmedia-article';
@@ -71,7 +72,7 @@ export class AccountFeeds {
   /** Per account, where its feed changed since the last rebuild began. */
   private readonly dirty = new Map<string, DirtyPlaces>();
   /** The images of the latest few revisions, as prepared (by documentId/revision/fingerprint). */
-  private readonly preparedImages = new Map<string, Promise<Map<string, PreparedImage>>>();
+  private readonly preparedImages = recentResults<Map<string, PreparedImage>>(8);
   /** Per account, the archive pages as last written (unknown after a start: the first rebuild lists them). */
   private readonly pageCounts = new Map<string, number>();
 
@@ -103,14 +104,7 @@ export class AccountFeeds {
   prepareImages(revision: DocumentRevision, provenance: Provenance): Promise<Map<string, PreparedImage>> {
     // The same for every account and both stages of a delivery: the latest few revisions' are kept (a failure is not).
     const key = `${provenance.documentId}/${provenance.revision}/${provenance.fingerprint}`;
-    let prepared = this.preparedImages.get(key);
-    if (prepared === undefined) {
-      prepared = this.prepareImagesOf(revision, provenance);
-      this.preparedImages.set(key, prepared);
-      if (this.preparedImages.size > 8) this.preparedImages.delete(this.preparedImages.keys().next().value as string);
-      prepared.catch(() => this.preparedImages.delete(key));
-    }
-    return prepared;
+    return this.preparedImages(key, () => this.prepareImagesOf(revision, provenance));
   }
 
   private async prepareImagesOf(revision: DocumentRevision, provenance: Provenance): Promise<Map<string, PreparedImage>> {
