@@ -21,8 +21,10 @@ export const consumeContentPublished = (
         const outcome = await filing.apply(event);
         if (outcome.kind === 'skipped') {
           options.logger.debug({ documentId, revision, reason: outcome.reason }, 'revision skipped');
-          // A retry after the state committed but its report failed: report now. A plain replay reports nothing twice.
-          if (context.attempt > 1 && outcome.steps) await report(outcome.steps, context.attempt);
+          // Filed before: its report may have been lost with the process that filed it (a crash, a broker restart
+          // between the commit and the send), and the event comes again on the first attempt of the next consumer.
+          // So it is told again; the ledger keeps one row per (document, revision, channel, target).
+          if (outcome.steps) await report(outcome.steps, context.attempt);
           return;
         }
         options.logger.info({ documentId, revision, outcome: outcome.kind, issueId: outcome.issueId }, 'revision filed');

@@ -6,6 +6,7 @@ import {
   GazetteIssueSummary,
   GazetteRendition,
   GazetteSearchResult,
+  toContentPublished,
 } from '@tongyuan/contracts';
 import { readTopic, waitFor } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
@@ -257,6 +258,29 @@ describe('a month of documents becomes an issue through the API', { timeout: 240
       const after = await openIssueWith(gazette, 2);
       expect(bySection(after)).toEqual({ 规范性文件: [[first.documentId, 2]], 政策解读: [[interpretation.documentId, 1]] });
       expect(after.excluded).toEqual([]);
+    },
+  );
+
+  gazetteTest(
+    'a revision filed whose report was lost with the process (killed after the commit) is reported when its event comes again',
+    async ({ gazette, servers }) => {
+      const [document] = corpusMonth('2026-10') as [DocumentRevision];
+      // What a process killed between the commit and the send leaves: the candidate on file, nothing on delivery.status.
+      const filed = await gazette.service.filing.apply(toContentPublished(document));
+      expect(filed.kind).toBe('filed');
+      // The next consumer gets the event on its first attempt (the old one never committed the offset).
+      await gazette.release(document);
+      const ofDocument = (message: { value: Buffer | null }) =>
+        message.value?.toString('utf8').includes(document.documentId) === true;
+      const told = (
+        await readTopic(servers.kafkaBrokers, gazette.deliveryTopic, {
+          count: 1,
+          filter: ofDocument,
+          timeoutMs: 60_000,
+          settleMs: 2_000,
+        })
+      ).map((message) => DeliveryStatus.parse(JSON.parse(message.value?.toString('utf8') ?? '')));
+      expect(told.map((status) => [status.revision, status.state])).toEqual([[1, 'pending']]);
     },
   );
 });

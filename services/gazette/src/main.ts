@@ -100,7 +100,7 @@ export const startGazette = async (env = loadEnv()) => {
     await bus.close();
     await pool.end();
   };
-  return { port, stop, pool, store, workflow, publisher, archive, importHistory };
+  return { port, stop, pool, store, filing, workflow, publisher, archive, importHistory };
 };
 
 await runWhenMain(import.meta.url, () => startGazette());

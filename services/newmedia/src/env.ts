@@ -36,6 +36,17 @@ export const NewmediaEnv = z.object({
   NEWMEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Automatic retries of a retryable failure before it waits for the event to be delivered again. */
   NEWMEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * A submit whose answer was lost and whose article is not among the published is submitted again (WeChat refuses a
+   * second submit of a draft it took) — but only once it is this old, when a job it started would have ended.
+   */
+  WECHAT_SUBMIT_SETTLE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long such a submit, refused again because WeChat holds the draft in a job, is looked for before an operator decides. */
+  WECHAT_SUBMIT_CONFIRM_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(15 * 60_000),
   /** Base backoff of a WeChat call retried within one step (-1, 45009, 5xx, network), doubling per try. */
   WECHAT_RETRY_MS: z.coerce.number().int().min(1).default(1_000),
   /** How long the account breaker stays open before a probe call. */

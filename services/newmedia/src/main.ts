@@ -76,6 +76,8 @@ export const startNewmedia = async (env = loadEnv(), secretVariables = secretVar
     pollMs: env.WECHAT_PUBLISH_POLL_MS,
     retryMs: env.NEWMEDIA_RETRY_MS,
     maxAttempts: env.NEWMEDIA_MAX_ATTEMPTS,
+    submitSettleMs: env.WECHAT_SUBMIT_SETTLE_MS,
+    submitConfirmWindowMs: env.WECHAT_SUBMIT_CONFIRM_WINDOW_MS,
     concurrency: env.NEWMEDIA_CONCURRENCY,
     // Live on WeChat comes later than the handling of the event (a publish result), so it is observed here.
     onLive: (revision) => metrics.observePublishToLive('newmedia', releasedAtOf(revision)),

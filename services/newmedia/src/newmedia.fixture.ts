@@ -132,6 +132,8 @@ export const newmediaTest = integrationTest.extend<{ newmedia: NewmediaHarness }
         WECHAT_PUBLISH_POLL_MS: '6000',
         WECHAT_RETRY_MS: '50',
         NEWMEDIA_RETRY_MS: '300',
+        WECHAT_SUBMIT_SETTLE_MS: '1000',
+        WECHAT_SUBMIT_CONFIRM_WINDOW_MS: '10000',
         WECHAT_BREAKER_RESET_MS: '600',
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       });

@@ -88,22 +88,62 @@ describe('exactly once per (document, revision, account)', () => {
     }
   });
 
-  test('a submit whose answer is lost is not sent again: the article is found among the published (batchget)', async ({
+  test('a submit whose answer is lost while its job still publishes: the same draft again is refused, the article found once published', async ({
     newmedia,
   }) => {
     const revision = forAccount(5, 'city');
     const appId = newmedia.appIdOf('city');
-    const submitsBefore = newmedia.fake.accepted('freepublish/submit', appId);
+    const [callsBefore, submitsBefore] = [
+      newmedia.fake.calls('freepublish/submit', appId),
+      newmedia.fake.accepted('freepublish/submit', appId),
+    ];
+    newmedia.fake.setPublishOutcome(appId, { delayMs: 4_000 }); // still publishing past the 1 s settle time
     newmedia.fake.loseAnswers(appId, 'freepublish/submit');
-    await newmedia.publish(revision);
-    const failed = await newmedia.statusOf(revision.documentId, 1, 'city', 'failed');
-    expect(failed.error).toMatchObject({ code: 'WECHAT_HTTP_504', retryable: true });
-    const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
-    expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(1);
-    expect(newmedia.fake.calls('freepublish/batchget', appId)).toBeGreaterThan(0);
-    expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
-    expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+    try {
+      await newmedia.publish(revision);
+      const failed = await newmedia.statusOf(revision.documentId, 1, 'city', 'failed');
+      expect(failed.error).toMatchObject({ code: 'WECHAT_HTTP_504', retryable: true });
+      const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+      // Sent again once settled, and refused by WeChat (the draft is in the job): one job, one article.
+      expect(newmedia.fake.calls('freepublish/submit', appId) - callsBefore).toBeGreaterThanOrEqual(2);
+      expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(1);
+      expect(
+        newmedia.statuses.some((s) => s.documentId === revision.documentId && s.error?.code === 'WECHAT_SUBMIT_UNANSWERED'),
+      ).toBe(true);
+      expect(newmedia.fake.calls('freepublish/batchget', appId)).toBeGreaterThan(0);
+      expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
+      expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+    } finally {
+      newmedia.fake.setPublishOutcome(appId, {});
+    }
   });
+
+  test('a lost submit whose job outlasts the window waits for an operator; re-publishing the event looks again and finds it', async ({
+    newmedia,
+  }) => {
+    const revision = forAccount(13, 'city');
+    const appId = newmedia.appIdOf('city');
+    const submitsBefore = newmedia.fake.accepted('freepublish/submit', appId);
+    newmedia.fake.setPublishOutcome(appId, { delayMs: 40_000 }); // under review past the 10 s window of the fixture
+    newmedia.fake.loseAnswers(appId, 'freepublish/submit');
+    try {
+      await newmedia.publish(revision);
+      const parked = await waitFor(
+        () =>
+          newmedia.statuses.find((s) => s.documentId === revision.documentId && s.error?.code === 'WECHAT_SUBMIT_UNCONFIRMED'),
+        { what: 'the operator asked', timeoutMs: 38_000 },
+      );
+      expect(parked).toMatchObject({ state: 'failed', error: { retryable: false } });
+      const lost = newmedia.fake.publishJobs(appId).at(-1);
+      await waitFor(() => Date.now() > (lost?.endsAt ?? 0), { what: 'the job published', timeoutMs: 40_000 });
+      await newmedia.publish(revision); // the operator, having checked the account
+      await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
+      expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(1);
+      expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(lost?.articleId);
+    } finally {
+      newmedia.fake.setPublishOutcome(appId, {});
+    }
+  }, 120_000);
 
   test('a submit whose answer is lost is found among the published however many the account published after it', async ({
     newmedia,

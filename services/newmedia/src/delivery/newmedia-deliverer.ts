@@ -10,7 +10,13 @@ import {
   titleOf,
   type WechatArticleDraft,
 } from '@tongyuan/newmedia-article';
-import { type PublishStatus, type WechatAccountApi, type WechatApiClient, WechatApiError } from '@tongyuan/wechat-api';
+import {
+  type PublishStatus,
+  type WechatAccountApi,
+  type WechatApiClient,
+  WechatApiError,
+  wechatErrcodes,
+} from '@tongyuan/wechat-api';
 import type { ConfiguredAccount } from '../accounts.js';
 import { KeyedMutex, Semaphore } from '../concurrency.js';
 import type { AccountFeeds, PreparedImage } from '../feed/account-feed.js';
@@ -36,7 +42,9 @@ export interface DelivererOptions {
   leaseMs?: number;
   /** Deliveries running at once in this process, per stage (own carriers, WeChat; each holds a PostgreSQL connection for its lock). */
   concurrency?: number;
-  /** After a submit went unanswered, how long batchget is searched for the article before an operator must decide. */
+  /** After a submit went unanswered and is not among the published: how old it is before the same draft is submitted again. */
+  submitSettleMs?: number;
+  /** After a submit went unanswered and WeChat holds its draft in a job: how long it is looked for before an operator decides. */
   submitConfirmWindowMs?: number;
   /** Called when an article goes live on WeChat (for the publish-to-live metric). */
   onLive?: (revision: ContentPublished['revision']) => void;
@@ -124,13 +132,12 @@ export class NewmediaDeliverer {
       if (done.has(delivery.state)) continue; // a replay: work done is skipped, not repeated
       if (created) await reporter.report({ ...key, fingerprint }, 'pending', 1);
       if (delivery.state === 'failed') {
-        // The same event again is the operator's retry; for an unconfirmed submit it is the decision to submit again.
+        // The same event again is the operator's retry (for an unconfirmed submit: look again, from its stored step).
         delivery = await deliveries.update(key, {
           attempt: delivery.attempt + 1,
           state: 'pending',
           error: null,
           retryAt: leaseUntil,
-          ...(delivery.error?.code === SUBMIT_UNCONFIRMED ? { step: 'draft-added' as const } : {}),
         });
         await reporter.report({ ...key, fingerprint }, 'pending', delivery.attempt);
       } else if (!created && delivery.retryAt === null && delivery.step !== 'submitted') {
@@ -436,29 +443,38 @@ export class NewmediaDeliverer {
       await this.published(delivery, event, { articleId: found.articleId, url: found.items[0]?.url ?? null });
       return;
     }
-    // Not published. WeChat takes a draft out of the draft box when it accepts its submit (and gives it back only if the
-    // job fails), so submitting the same draft again is safe: refused if the lost submit arrived, a job if it never did.
+    // Not published. WeChat takes a draft out of the draft box when it accepts its submit ("草稿发表后，原草稿将从草稿箱
+    // 移除"; a job that fails "保留这份草稿的备份"), so the same draft submitted again is refused if the lost submit
+    // arrived, and starts the only job if it never did (a request torn by a crash). Not before a job the lost submit may
+    // have started would have ended, though: that reading of the contract is not the only possible one.
+    const age = Date.now() - (delivery.submittingAt?.getTime() ?? 0);
+    if (age < (this.options.submitSettleMs ?? 60_000)) {
+      throw new TransientError(
+        'freepublish/submit went unanswered and the article is not among the published yet; looking again, then submitting the same draft again',
+        { code: 'WECHAT_SUBMIT_UNANSWERED' },
+      );
+    }
     try {
       await this.submit(delivery, api);
       this.options.logger.warn(
         { delivery: keyText(delivery) },
-        'the unanswered freepublish/submit had not reached WeChat: submitted again',
+        'the unanswered freepublish/submit had not reached WeChat: the same draft submitted again',
       );
       return;
     } catch (error) {
-      // Lost again, or the breaker open: this run looks again later. An errcode answer: the draft is in a job already.
-      if (!(error instanceof WechatApiError && error.errcode !== undefined)) throw error;
+      // 40007: the draft is no longer in the draft box, so the lost submit arrived. Anything else is its own failure.
+      if (!(error instanceof WechatApiError && error.errcode === wechatErrcodes.invalidMediaId)) throw error;
     }
-    // The lost submit arrived and its job is still publishing (not listed yet): look again later, until the window closes.
-    if (Date.now() - (delivery.submittingAt?.getTime() ?? 0) < (this.options.submitConfirmWindowMs ?? 15 * 60_000)) {
+    // WeChat holds the draft in a job still publishing (not listed yet): look again later, until the window closes.
+    if (age < (this.options.submitConfirmWindowMs ?? 15 * 60_000)) {
       throw new TransientError(
-        'freepublish/submit went unanswered; its draft is in a publish job but the article is not among the published yet, looking again later',
+        'freepublish/submit went unanswered; WeChat holds its draft in a publish job, and the article is not among the published yet: looking again later',
         { code: 'WECHAT_SUBMIT_UNANSWERED' },
       );
     }
     throw new RefusedError(
       SUBMIT_UNCONFIRMED,
-      'freepublish/submit went unanswered; WeChat took the draft into a publish job, but the article has not appeared among the published: check the account, then re-publish the event to submit',
+      'freepublish/submit went unanswered; WeChat took the draft into a publish job, but the article has not appeared among the published: check the account (a job under review), then re-publish the event to look again',
     );
   }
 
