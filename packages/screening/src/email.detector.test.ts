@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenPrivacy } from './privacy-screen.js';
+import { maskFindings, screenPrivacy } from './privacy-screen.js';
 
 const screen = (text: string) => screenPrivacy([{ path: 'title', text }]);
 
@@ -25,6 +25,24 @@ describe('e-mail detection', () => {
 
   it('hides digits of a domain that could carry a mobile', () => {
     expect(screen('a@13800138000.cn')).toMatchObject([{ rule: 'email', masked: 'a***@***********.cn' }]);
+  });
+
+  it('finds an address run into digits, and the next address apart from it (the property test counterexample of 20:38)', () => {
+    // Once, the first address went unseen (digits after ".com") and became the local part of the second: masked, the
+    // first stood bare in the text.
+    const id = '11010519491231002X';
+    const text = `zhang.san@example.com${id}${id}${id}zhang.san@example.com`;
+    const found = screen(text);
+    expect(found.map((f) => [f.offset, f.masked])).toEqual([
+      [0, 'z***@example.com'],
+      [21, '1***@example.com'],
+    ]);
+    const masked = maskFindings([{ path: 'title', text }], found);
+    expect(screenPrivacy(masked)).toEqual([]);
+    expect(screen('电话zhang@example.com13800138000')).toMatchObject([
+      { rule: 'email', offset: 2, length: 17 },
+      { rule: 'mobile', offset: 19, length: 11 },
+    ]);
   });
 
   it('does not take text without a domain for an address', () => {

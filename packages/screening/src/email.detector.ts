@@ -2,8 +2,10 @@ import type { Detection, DetectionInput, Detector } from './detector.js';
 
 // `*` is left out of the local part on purpose: it is legal there but never used, and it lets a masked address pass.
 // Quantifiers are bounded so that a 100 KB run of letters cannot make the scan quadratic; a domain never runs into
-// an `@`, so two addresses written together are two findings, not one that swallows the other's local part.
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9@])/g;
+// an `@`, so two addresses written together are two findings, not one that swallows the other's local part. Digits
+// may follow the top-level domain (an address run into a number, "…@example.com13800138000"): the address is found
+// there, not missed and then swallowed as the local part of an address further on — whose mask would leave it bare.
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z@])/g;
 
 export const emailDetector: Detector = {
   rule: 'email',

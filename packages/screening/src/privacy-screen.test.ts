@@ -72,6 +72,21 @@ describe('maskFindings', () => {
     expect(screenPrivacy(masked)).toEqual([]);
   });
 
+  it('masks what a shorter match overlapping a longer one has beyond it (the property test counterexample of 20:50)', () => {
+    // A card, then what reads as an address from its last group on: the card wins, "@0.zhang" is starred. Left bare
+    // (as before), the masked text read "0016@0.zhang" as an address.
+    const segments: TextSegment[] = [{ path: 'title', text: '6250 9460 0000 0016@0.zhang.san@example.com' }];
+    const findings = screenPrivacy(segments);
+    expect(findings.map((f) => [f.rule, f.offset, f.length])).toEqual([
+      ['bank-card', 0, 19],
+      ['email', 19, 8],
+      ['email', 27, 16],
+    ]);
+    const masked = maskFindings(segments, findings);
+    expect(masked[0]?.text).toBe('6250 **** **** 0016********.***@example.com');
+    expect(screenPrivacy(masked)).toEqual([]);
+  });
+
   it('refuses findings that do not belong to the text', () => {
     const findings = screenPrivacy([{ path: 'title', text: `电话${MOBILE}` }]);
     expect(() => maskFindings([{ path: 'title', text: '电话' }], findings)).toThrow(RangeError);

@@ -88,17 +88,34 @@ interface Candidate {
   detection: Detection;
 }
 
-/** Keeps the longest match where matches overlap (an e-mail whose local part is a mobile), ties by detector order. */
+/**
+ * Keeps the longest match where matches overlap (an e-mail whose local part is a mobile), ties by detector order. What
+ * a shorter match has beyond the longer one is kept too, as a finding of its own masked all in stars: left bare, it
+ * could read as a match again next to the longer one's mask ("6250 **** **** 0016" + "@0.zhang" is an address).
+ */
 function withoutOverlaps(candidates: readonly Candidate[], textLength: number): Candidate[] {
   const order = (c: Candidate): number => DETECTORS.findIndex((d) => d.rule === c.rule);
   const ranked = [...candidates].sort((a, b) => b.detection.length - a.detection.length || order(a) - order(b));
   const taken = new Uint8Array(textLength);
   const kept: Candidate[] = [];
   for (const candidate of ranked) {
-    const { offset, length } = candidate.detection;
-    if (taken.subarray(offset, offset + length).includes(1)) continue;
-    taken.fill(1, offset, offset + length);
-    kept.push(candidate);
+    const { offset, length, key } = candidate.detection;
+    if (!taken.subarray(offset, offset + length).includes(1)) {
+      taken.fill(1, offset, offset + length);
+      kept.push(candidate);
+      continue;
+    }
+    for (let start = offset; start < offset + length; start++) {
+      if (taken[start] === 1) continue;
+      let end = start;
+      while (end < offset + length && taken[end] === 0) end++;
+      taken.fill(1, start, end);
+      kept.push({
+        rule: candidate.rule,
+        detection: { offset: start, length: end - start, key, masked: '*'.repeat(end - start) },
+      });
+      start = end;
+    }
   }
   return kept.sort((a, b) => a.detection.offset - b.detection.offset);
 }
