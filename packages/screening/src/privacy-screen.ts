@@ -105,16 +105,19 @@ function withoutOverlaps(candidates: readonly Candidate[], textLength: number): 
       kept.push(candidate);
       continue;
     }
-    for (let start = offset; start < offset + length; start++) {
-      if (taken[start] === 1) continue;
+    // Each run of cells no longer match has taken becomes a starred finding of this rule.
+    let start = offset;
+    while (start < offset + length) {
       let end = start;
       while (end < offset + length && taken[end] === 0) end++;
-      taken.fill(1, start, end);
-      kept.push({
-        rule: candidate.rule,
-        detection: { offset: start, length: end - start, key, masked: '*'.repeat(end - start) },
-      });
-      start = end;
+      if (end > start) {
+        taken.fill(1, start, end);
+        kept.push({
+          rule: candidate.rule,
+          detection: { offset: start, length: end - start, key, masked: '*'.repeat(end - start) },
+        });
+      }
+      start = end + 1;
     }
   }
   return kept.sort((a, b) => a.detection.offset - b.detection.offset);

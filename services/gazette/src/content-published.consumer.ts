@@ -21,14 +21,13 @@ export const consumeContentPublished = (
         const outcome = await filing.apply(event);
         if (outcome.kind === 'skipped') {
           options.logger.debug({ documentId, revision, reason: outcome.reason }, 'revision skipped');
-          // Filed before: its report may have been lost with the process that filed it (a crash, a broker restart
-          // between the commit and the send), and the event comes again on the first attempt of the next consumer.
-          // So it is told again; the ledger keeps one row per (document, revision, channel, target).
-          if (outcome.steps) await report(outcome.steps, context.attempt);
-          return;
+        } else {
+          options.logger.info({ documentId, revision, outcome: outcome.kind, issueId: outcome.issueId }, 'revision filed');
         }
-        options.logger.info({ documentId, revision, outcome: outcome.kind, issueId: outcome.issueId }, 'revision filed');
-        await report(outcome.steps, context.attempt);
+        // A revision filed before is told again (its steps): its report may have been lost with the process that filed
+        // it (a crash, a broker restart between the commit and the send), and the event comes again on the first
+        // attempt of the next consumer. The ledger keeps one row per (document, revision, channel, target).
+        await report(outcome.steps ?? [], context.attempt);
       } catch (error) {
         const code = statusErrorCode(error);
         // The issue is not known when filing failed: the release month stands in as the target.

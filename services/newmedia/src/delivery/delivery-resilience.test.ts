@@ -36,6 +36,21 @@ const draftsOf = (
   documentId: string,
 ) => fake.drafts(appId).filter((draft) => draft.articles[0]?.contentSourceUrl.includes(documentId)).length;
 
+/** The articles the account published for the document, oldest first. */
+const articlesOf = (newmedia: NewmediaHarness, appId: string, documentId: string) =>
+  newmedia.fake.articles(appId).filter((a) => a.articles[0]?.contentSourceUrl.includes(documentId));
+
+/** Revision 1 on the city account, delivered: its WeChat record names this article and is among the status's artifacts. */
+const expectRecordedOnCity = async (
+  newmedia: NewmediaHarness,
+  delivered: { artifactKeys: string[] },
+  documentId: string,
+  articleId: string | null | undefined,
+) => {
+  expect((await recordOf(newmedia, documentId)).article_id).toBe(articleId);
+  expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${documentId}/r1.json`);
+};
+
 describe('exactly once per (document, revision, account)', () => {
   test('the same event three times and a restart mid-publish: one draft/add and one freepublish/submit', async ({ newmedia }) => {
     const revision = forAccount(1, 'city');
@@ -111,8 +126,7 @@ describe('exactly once per (document, revision, account)', () => {
         newmedia.statuses.some((s) => s.documentId === revision.documentId && s.error?.code === 'WECHAT_SUBMIT_UNANSWERED'),
       ).toBe(true);
       expect(newmedia.fake.calls('freepublish/batchget', appId)).toBeGreaterThan(0);
-      expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
-      expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+      await expectRecordedOnCity(newmedia, delivered, revision.documentId, newmedia.fake.publishJobs(appId).at(-1)?.articleId);
     } finally {
       newmedia.fake.setPublishOutcome(appId, {});
     }
@@ -165,8 +179,7 @@ describe('exactly once per (document, revision, account)', () => {
     });
     const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
     expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(22);
-    expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(lost?.articleId);
-    expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+    await expectRecordedOnCity(newmedia, delivered, revision.documentId, lost?.articleId);
   });
 
   test('a submit that never reached WeChat is submitted again at once (WeChat refuses a second submit of a draft it took)', async ({
@@ -183,10 +196,8 @@ describe('exactly once per (document, revision, account)', () => {
     expect(failed.error).toMatchObject({ code: 'WECHAT_HTTP_502', retryable: true });
     const delivered = await newmedia.statusOf(revision.documentId, 1, 'city', 'delivered');
     expect(newmedia.fake.accepted('freepublish/submit', appId) - submitsBefore).toBe(1);
-    const published = newmedia.fake.articles(appId).filter((a) => a.articles[0]?.contentSourceUrl.includes(revision.documentId));
-    expect(published).toHaveLength(1);
-    expect((await recordOf(newmedia, revision.documentId)).article_id).toBe(newmedia.fake.publishJobs(appId).at(-1)?.articleId);
-    expect(delivered.artifactKeys).toContain(`accounts/city/wechat/${revision.documentId}/r1.json`);
+    expect(articlesOf(newmedia, appId, revision.documentId)).toHaveLength(1);
+    await expectRecordedOnCity(newmedia, delivered, revision.documentId, newmedia.fake.publishJobs(appId).at(-1)?.articleId);
   });
 
   test('a correction while the submit of the original is unanswered: feed and H5 show it at once, WeChat gets the notice after', async ({
@@ -224,9 +235,7 @@ describe('exactly once per (document, revision, account)', () => {
       // On WeChat the order holds: the original is found and completed (not dropped), then the notice correcting it.
       await newmedia.statusOf(original.documentId, 1, 'city', 'delivered');
       await newmedia.statusOf(original.documentId, 2, 'city', 'delivered');
-      const published = newmedia.fake
-        .articles(appId)
-        .filter((a) => a.articles[0]?.contentSourceUrl.includes(original.documentId));
+      const published = articlesOf(newmedia, appId, original.documentId);
       expect(published.map((a) => a.articles[0]?.title.includes('更正'))).toEqual([false, true]);
     } finally {
       newmedia.fake.setPublishOutcome(appId, {});

@@ -429,7 +429,8 @@ export class NewmediaDeliverer {
     api: WechatAccountApi,
   ): Promise<void> {
     const draft = await this.draftOf(delivery, event, profile);
-    const since = (delivery.submittingAt?.getTime() ?? 0) / 1000 - 60;
+    const submittedAt = delivery.submittingAt?.getTime() ?? 0;
+    const since = submittedAt / 1000 - 60;
     // Everything the account published since the submit, however much that is (a busy account publishes many a minute).
     const found = await searchNewestFirst(
       (offset) => api.listPublished(offset, BATCHGET_PAGE),
@@ -447,7 +448,7 @@ export class NewmediaDeliverer {
     // 移除"; a job that fails "保留这份草稿的备份"), so the same draft submitted again is refused if the lost submit
     // arrived, and starts the only job if it never did (a request torn by a crash). Not before a job the lost submit may
     // have started would have ended, though: that reading of the contract is not the only possible one.
-    const age = Date.now() - (delivery.submittingAt?.getTime() ?? 0);
+    const age = Date.now() - submittedAt;
     if (age < (this.options.submitSettleMs ?? 60_000)) {
       throw new TransientError(
         'freepublish/submit went unanswered and the article is not among the published yet; looking again, then submitting the same draft again',
