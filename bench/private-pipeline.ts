@@ -203,8 +203,8 @@ export const peakRssMiB = (pipeline: Pipeline): Map<ServiceName, number> => {
 const TICKS_PER_SECOND = 100;
 
 /** Who a process is, for the CPU table: a service, one of the servers, this benchmark, or something else. */
-const processGroupOf = (commandLine: string, pipeline: Pipeline): string => {
-  const service = serviceOf(commandLine, pipeline);
+const processGroupOf = (commandLine: string, pipeline: Pipeline | undefined): string => {
+  const service = pipeline && serviceOf(commandLine, pipeline);
   if (service) return service;
   if (commandLine.includes('kafka.Kafka')) return 'kafka';
   if (commandLine.includes('s3proxy')) return 's3proxy';
@@ -216,7 +216,7 @@ const processGroupOf = (commandLine: string, pipeline: Pipeline): string => {
  * CPU seconds (user + system) used so far by every process on the machine, summed by who it is (processGroupOf):
  * services, Kafka, S3Proxy, PostgreSQL (every backend), this benchmark, the rest.
  */
-export const cpuSecondsByProcess = (pipeline: Pipeline): Map<string, number> => {
+export const cpuSecondsByProcess = (pipeline?: Pipeline): Map<string, number> => {
   const used = new Map<string, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
