@@ -91,6 +91,19 @@ const coverSeconds = await timed(() =>
 );
 const coverRss = peakRssMiB();
 
+// A revision routed to several accounts: each gets its own cover (its name in the band), the title drawn once.
+const matrixAccounts = [account.name, '宁波发布', '海曙发布', '莱阳发布'];
+let matrixCoverBytes = 0;
+const matrixSeconds = await timed(() =>
+  eachInFlight(async ({ revision }) => {
+    const all = await Promise.all(
+      matrixAccounts.map((accountName) => renderCovers({ title: titleOf(revision), accountName, leadImage: null })),
+    );
+    for (const { cover } of all) matrixCoverBytes += cover.length;
+  }),
+);
+const matrixRss = peakRssMiB();
+
 const items: FeedItem[] = [];
 let feedBytes = 0;
 const fullSeconds = await timed(async () => {
@@ -163,6 +176,14 @@ console.log(
     ...timing(coverSeconds),
     coverRss,
     `${Math.round(coverBytes / documents / 1024)} KiB per cover on average, largest thumbnail ${(thumbBytesMax / 1024).toFixed(1)} KiB`,
+  ]),
+);
+console.log(
+  row([
+    `text covers for ${matrixAccounts.length} accounts of each document`,
+    ...timing(matrixSeconds),
+    matrixRss,
+    `${Math.round(matrixCoverBytes / documents / matrixAccounts.length / 1024)} KiB per cover on average`,
   ]),
 );
 console.log(

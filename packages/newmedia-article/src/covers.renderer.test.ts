@@ -55,6 +55,25 @@ describe('renderCovers', () => {
     expect((await renderCovers({ ...input, title: '2023年政务公开工作要点' })).cover.equals(first.cover)).toBe(false);
   });
 
+  it('gives each account of a revision the same title and its own name in the band, whatever the order they come in', async () => {
+    const title = '关于进一步优化营商环境更好服务市场经营主体的实施意见';
+    const [first, second] = await Promise.all(
+      ['海曙发布', '宁波发布'].map((accountName) => renderCovers({ title, accountName, leadImage: null })),
+    );
+    const firstAgain = await renderCovers({ title, accountName: '海曙发布', leadImage: null });
+    // The title drawn once per revision is not changed by an account's name drawn over it.
+    expect(firstAgain.cover.equals(first!.cover)).toBe(true);
+    const pixels = async (bytes: Buffer) => (await sharp(bytes).raw().toBuffer({ resolveWithObject: true })).data;
+    const [a, b] = await Promise.all([pixels(first!.cover), pixels(second!.cover)]);
+    // JPEG blocks are 16 px tall: the rows above the block holding the band's top (y = 319) are encoded from the same
+    // pixels for both accounts; the band holds the names, which differ.
+    const rowBytes = COVER_SIZE.width * 3;
+    const aboveBand = Math.floor((COVER_SIZE.height - 64) / 16) * 16 * rowBytes;
+    expect(a.subarray(0, aboveBand).equals(b.subarray(0, aboveBand))).toBe(true);
+    expect(a.subarray((COVER_SIZE.height - 64) * rowBytes).equals(b.subarray((COVER_SIZE.height - 64) * rowBytes))).toBe(false);
+    expect(first!.thumb.equals(second!.thumb)).toBe(true);
+  });
+
   it('enlarges a small lead image to the exact sizes rather than leaving it short', async () => {
     const small = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#2a6fb0' } })
       .jpeg()

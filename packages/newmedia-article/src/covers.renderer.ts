@@ -140,32 +140,37 @@ const centredIn = (outer: { width: number; height: number }, image: RawImage) =>
   left: Math.max(0, Math.round((outer.width - image.info.width) / 2)),
 });
 
+// Without the optimised Huffman tables (a second pass over the image): 40 % less CPU for a cover about 8 % larger, made
+// once per account of every revision. The thumbnail, once per revision and held to 64 KB, keeps them.
 const jpegOf = (image: RawImage, quality: number): Promise<Buffer> =>
-  sharp(image.data, { raw: image.info }).jpeg({ quality }).toBuffer();
+  sharp(image.data, { raw: image.info }).jpeg({ quality, optimiseCoding: false }).toBuffer();
 
 // An account's name is drawn on every cover it publishes: kept per name (a matrix has hundreds of accounts, not more).
 const accountNames = recentResults<RawImage>(1024);
 const accountNameImage = (name: string): Promise<RawImage> =>
   accountNames(name, () => textImage(name, { size: 24, width: 780, bold: false, color: '#f6e3df', align: 'left' }));
 
-// The title set in type, the thumbnail and a lead image's crops do not depend on the account: made once per revision.
-const coverHeadings = recentResults<RawImage>(16);
+// The title set on its ground, the thumbnail and a lead image's crops do not depend on the account: made once per
+// revision. Each account then draws only its name in the band and encodes the JPEG.
+const headedGrounds = recentResults<RawImage>(16);
 const textThumbs = recentResults<Buffer>(16);
 const photoCovers = recentResults<Covers>(8);
 
 const textCover = async (title: string, accountName: string): Promise<Buffer> => {
   const { width, height } = COVER_SIZE;
   const band = COVER_BAND_HEIGHT;
-  const [base, heading, name] = await Promise.all([
-    ground(width, height, band),
-    coverHeadings(title, () => fittedText(title, { width: 780, height: height - band - 56, maxSize: 52, min: 28 }, '#ffffff')),
+  const [headed, name] = await Promise.all([
+    headedGrounds(title, async () => {
+      const [base, heading] = await Promise.all([
+        ground(width, height, band),
+        fittedText(title, { width: 780, height: height - band - 56, maxSize: 52, min: 28 }, '#ffffff'),
+      ]);
+      return drawOver(base, [centredIn({ width, height: height - band }, heading)]);
+    }),
     accountNameImage(accountName),
   ]);
   const nameTop = height - band + Math.max(0, Math.round((band - name.info.height) / 2));
-  return jpegOf(
-    drawOver(base, [centredIn({ width, height: height - band }, heading), { image: name, left: 60, top: nameTop }]),
-    88,
-  );
+  return jpegOf(drawOver(headed, [{ image: name, left: 60, top: nameTop }]), 88);
 };
 
 const textThumb = async (title: string): Promise<Sharp> => {
