@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AccountMatrix, draftFromPlainDocument, PlainDocument, routeToAccounts } from '@tongyuan/contracts';
 import { issueTokens } from '@tongyuan/http';
 import { freePort, integrationTest, uniqueName, waitFor } from '@tongyuan/testing';
 import { afterAll, describe, expect } from 'vitest';
@@ -94,9 +95,16 @@ describe('the pipeline, as npm start runs it', () => {
         fingerprints.set(documentId, latest?.fingerprint ?? '');
       }
 
-      // New media: each account's JSON Feed carries the same fingerprints, and WeChat got one draft and one submit each.
-      const accounts = (JSON.parse(readFileSync(accountsFile, 'utf8')) as { accounts: Array<{ id: string; appId: string }> })
-        .accounts;
+      // New media: each account's JSON Feed carries the documents routed to it (the rule newmedia applies) at their
+      // fingerprints, and WeChat got one draft and one submit each.
+      const accounts = AccountMatrix.parse(JSON.parse(readFileSync(accountsFile, 'utf8'))).accounts;
+      const routedTo = new Map(accounts.map((account) => [account.id, new Set<string>()]));
+      for (const sample of samples) {
+        const content = draftFromPlainDocument(PlainDocument.parse(sample.raw), '11510300008589567Q');
+        for (const account of routeToAccounts(content, accounts)) routedTo.get(account.id)?.add(published[sample.file] ?? '');
+      }
+      const routedSomewhere = new Set([...routedTo.values()].flatMap((documentIds) => [...documentIds]));
+      expect([...fingerprints.keys()].filter((documentId) => !routedSomewhere.has(documentId))).toEqual([]);
       const feeds = new Map<string, FeedItem[]>();
       await waitFor(
         async () => {
@@ -104,10 +112,12 @@ describe('the pipeline, as npm start runs it', () => {
             const response = await fetch(`${pipeline?.url('newmedia')}/accounts/${account.id}/feed.json`);
             feeds.set(account.id, response.ok ? ((await response.json()) as { items: FeedItem[] }).items : []);
           }
-          const carried = new Set([...feeds.values()].flat().map((item) => item._tongyuan.document_id));
-          return [...fingerprints.keys()].every((documentId) => carried.has(documentId));
+          return accounts.every((account) => {
+            const carried = (feeds.get(account.id) ?? []).map((item) => item._tongyuan.document_id).sort();
+            return carried.join() === [...(routedTo.get(account.id) ?? [])].sort().join();
+          });
         },
-        { what: 'every sample in some account’s feed', timeoutMs: 90_000, intervalMs: 500 },
+        { what: 'every account’s feed carrying the documents routed to it', timeoutMs: 90_000, intervalMs: 500 },
       );
       const statsOf = async () => (await (await fetch(`${pipeline?.url('wechat-fake')}/_fake/stats`)).json()) as FakeStats;
       for (const account of accounts) {
