@@ -21,6 +21,7 @@ import {
   numberFromEnv,
   peakRssMiB,
   percentile,
+  ratesFromEnv,
   StatusRecorder,
   sleep,
   startBenchPipeline,
@@ -28,8 +29,7 @@ import {
   table,
 } from './private-pipeline.ts';
 
-const rates = (process.env.BENCH_RATES ?? '10,50,200').split(',').map((rate) => Number(rate.trim()));
-if (rates.some((rate) => !(rate > 0))) throw new Error('BENCH_RATES must be a comma list of positive numbers');
+const rates = ratesFromEnv('10,50,200');
 const seconds = numberFromEnv('BENCH_SECONDS', 30);
 const drainSeconds = numberFromEnv('BENCH_DRAIN_SECONDS', 60);
 const stageConcurrency = numberFromEnv('BENCH_STAGE_CONCURRENCY', 8);

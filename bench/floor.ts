@@ -15,10 +15,12 @@
 // Env: BENCH_RATES (10,50), BENCH_SECONDS per rate (30), BENCH_DRAIN_SECONDS (30), BENCH_WARM_UP_SECONDS (60, at 50/s,
 // not measured), BENCH_ACCOUNTS (4).
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { KafkaBus } from '@tongyuan/bus';
+import { createPool } from '@tongyuan/database';
+import { createLogger } from '@tongyuan/logger';
 import { renderCovers } from '@tongyuan/newmedia-article';
-import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
-import pg from 'pg';
+import { S3ObjectStore, s3StoreOptionsFrom } from '@tongyuan/object-store';
+import { Kafka, logLevel } from 'kafkajs';
 import {
   cpuSecondsByProcess,
   log,
@@ -26,14 +28,14 @@ import {
   ms,
   numberFromEnv,
   percentile,
+  ratesFromEnv,
   sleep,
   startPrivateServers,
   table,
   uniqueName,
 } from './private-pipeline.ts';
 
-const rates = (process.env.BENCH_RATES ?? '10,50').split(',').map((rate) => Number(rate.trim()));
-if (rates.some((rate) => !(rate > 0))) throw new Error('BENCH_RATES must be a comma list of positive numbers');
+const rates = ratesFromEnv('10,50');
 const seconds = numberFromEnv('BENCH_SECONDS', 30);
 const drainSeconds = numberFromEnv('BENCH_DRAIN_SECONDS', 30);
 const warmUpSeconds = numberFromEnv('BENCH_WARM_UP_SECONDS', 60);
@@ -63,19 +65,13 @@ interface Status {
 
 const servers = await startPrivateServers('bench-floor');
 const endpoints = servers.endpoints;
-const pool = new pg.Pool({ connectionString: endpoints.DATABASE_URL, max: 10 });
-const s3 = new S3Client({
-  endpoint: endpoints.S3_ENDPOINT,
-  region: endpoints.S3_REGION,
-  forcePathStyle: true,
-  credentials: { accessKeyId: endpoints.S3_ACCESS_KEY_ID, secretAccessKey: endpoints.S3_SECRET_ACCESS_KEY },
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const pool = createPool(endpoints.DATABASE_URL);
 const kafka = new Kafka({ clientId: 'bench-floor', brokers: [servers.kafkaBrokers], logLevel: logLevel.NOTHING });
+// The tables go to stdout; anything the bus warns of goes with the progress lines.
+const logger = createLogger({ service: 'bench-floor', level: 'warn', destination: process.stderr });
 
 type Work = 'servers' | 'servers + covers';
-const results: Array<{ rate: number; rows: Array<(string | number)[]>; cpu: (string | number)[] }> = [];
+const results: Array<{ rows: Array<(string | number)[]>; cpu: (string | number)[] }> = [];
 try {
   // Kafka's and S3Proxy's JVMs compile their hot paths in the first minute; a first rate measured cold costs 3–4× more.
   log(`warming up: ${warmUpSeconds} s at 50/s, not measured`);
@@ -85,7 +81,6 @@ try {
   }
 } finally {
   await pool.end().catch(() => {});
-  s3.destroy();
   await servers.stop();
 }
 
@@ -129,7 +124,8 @@ async function runAt(rate: number, seconds: number, work: Work) {
     topics: [published, statusTopic].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
   });
   await admin.disconnect();
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const store = new S3ObjectStore(s3StoreOptionsFrom({ ...endpoints, S3_FORCE_PATH_STYLE: true }, bucket));
+  await store.ensureBucket();
   const schema = `"${namespace.replaceAll('-', '_')}"`;
   await pool.query(`create schema ${schema};
     create table ${schema}.revisions (document_id text, revision int, body text, primary key (document_id, revision));
@@ -141,20 +137,38 @@ async function runAt(rate: number, seconds: number, work: Work) {
 
   const latencies = new Map<string, number[]>();
   let statusesSeen = 0;
-  const expected = (revisions: number) => revisions * (2 + accountCount);
 
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  const send = coalescingSender(producer);
+  // The bus's own sender: sends made while one is in flight go together in the next produce request.
+  const bus = new KafkaBus({ brokers: [servers.kafkaBrokers], clientId: 'bench-floor', logger });
+  const send = async (topic: string, messages: ReadonlyArray<{ key: string; value: unknown }>) => {
+    if (messages.length > 0) {
+      await bus.sendRecords(
+        topic,
+        messages.map(({ key, value }) => ({ key, value: JSON.stringify(value), headers: {} })),
+      );
+    }
+  };
 
-  const recordDelivery = (status: Status, client: pg.Pool = pool) =>
-    client.query(
+  const recordDelivery = (status: Status) =>
+    pool.query(
       `insert into ${schema}.deliveries values ($1, $2, $3, $4, 'delivered')
        on conflict (document_id, channel, target) do update set revision = excluded.revision, status = excluded.status`,
       [status.documentId, status.channel, status.target, status.revision],
     );
-  const put = (key: string, body: string) =>
-    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/html; charset=utf-8' }));
+  const put = (key: string, body: string) => store.put(key, body, { contentType: 'text/html; charset=utf-8' });
+
+  /** A consumer group on `topic`, handed each fetched batch's values (the partitions' batches concurrently). */
+  const consume = async <T>(groupId: string, topic: string, handle: (values: T[]) => Promise<void>) => {
+    const consumer = kafka.consumer({ groupId });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: PARTITIONS,
+      eachBatch: ({ batch }) =>
+        handle(batch.messages.map((message) => JSON.parse(message.value?.toString('utf8') ?? 'null') as T)),
+    });
+    return consumer;
+  };
 
   const renderers: Record<string, (event: Published) => Promise<Status[]>> = {
     portal: async (event) => {
@@ -188,51 +202,37 @@ async function runAt(rate: number, seconds: number, work: Work) {
       return [status];
     },
   };
-  const consumers: Consumer[] = [];
-  for (const [name, render] of Object.entries(renderers)) {
-    const consumer = kafka.consumer({ groupId: `${namespace}-${name}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: published, fromBeginning: true });
-    await consumer.run({
-      partitionsConsumedConcurrently: PARTITIONS,
-      eachBatch: async ({ batch }) => {
-        const events = batch.messages.map((message) => JSON.parse(message.value?.toString('utf8') ?? 'null') as Published);
+  const consumers = await Promise.all(
+    Object.entries(renderers).map(([name, render]) =>
+      consume<Published>(`${namespace}-${name}`, published, async (events) => {
         const statuses = (await Promise.all(events.map(render))).flat();
         await send(
           statusTopic,
-          statuses.map((status) => ({ key: status.documentId, value: JSON.stringify(status) })),
+          statuses.map((status) => ({ key: status.documentId, value: status })),
         );
-      },
-    });
-    consumers.push(consumer);
-  }
-  const ledger = kafka.consumer({ groupId: `${namespace}-ops` });
-  await ledger.connect();
-  await ledger.subscribe({ topic: statusTopic, fromBeginning: true });
-  await ledger.run({
-    partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch }) => {
-      const statuses = batch.messages.map((message) => JSON.parse(message.value?.toString('utf8') ?? 'null') as Status);
-      if (statuses.length === 0) return;
-      const now = Date.now();
-      await pool.query(
-        `insert into ${schema}.ledger (document_id, channel, target, revision, status)
+      }),
+    ),
+  );
+  const ledger = await consume<Status>(`${namespace}-ops`, statusTopic, async (statuses) => {
+    if (statuses.length === 0) return;
+    const now = Date.now();
+    await pool.query(
+      `insert into ${schema}.ledger (document_id, channel, target, revision, status)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) on conflict do nothing`,
-        [
-          statuses.map((status) => status.documentId),
-          statuses.map((status) => status.channel),
-          statuses.map((status) => status.target),
-          statuses.map((status) => status.revision),
-          statuses.map(() => 'delivered'),
-        ],
-      );
-      for (const status of statuses) {
-        const list = latencies.get(status.channel) ?? [];
-        list.push(now - status.acceptedAt);
-        latencies.set(status.channel, list);
-      }
-      statusesSeen += statuses.length;
-    },
+      [
+        statuses.map((status) => status.documentId),
+        statuses.map((status) => status.channel),
+        statuses.map((status) => status.target),
+        statuses.map((status) => status.revision),
+        statuses.map(() => 'delivered'),
+      ],
+    );
+    for (const status of statuses) {
+      const list = latencies.get(status.channel) ?? [];
+      list.push(now - status.acceptedAt);
+      latencies.set(status.channel, list);
+    }
+    statusesSeen += statuses.length;
   });
   await sleep(3_000); // the groups joined and fetching
 
@@ -243,7 +243,7 @@ async function runAt(rate: number, seconds: number, work: Work) {
       [documentId, revision, eventPadding],
     );
     const event: Published = { documentId, revision, acceptedAt: Date.now(), body: eventPadding };
-    await send(published, [{ key: documentId, value: JSON.stringify(event) }]);
+    await send(published, [{ key: documentId, value: event }]);
   };
 
   log(`floor at ${rate}/s for ${seconds} s`);
@@ -258,12 +258,12 @@ async function runAt(rate: number, seconds: number, work: Work) {
   }
   await Promise.all(accepts);
   const drainUntil = Date.now() + drainSeconds * 1000;
-  while (statusesSeen < expected(total) && Date.now() < drainUntil) await sleep(100);
+  while (statusesSeen < total * (2 + accountCount) && Date.now() < drainUntil) await sleep(100);
   const cpuAfter = { byProcess: cpuSecondsByProcess(), machine: machineCpuSeconds() };
   const wall = (Date.now() - started) / 1000;
 
   await Promise.all([...consumers, ledger].map((consumer) => consumer.disconnect().catch(() => {})));
-  await producer.disconnect().catch(() => {});
+  await bus.close().catch(() => {});
 
   const perRevision = (group: string) =>
     Math.round((((cpuAfter.byProcess.get(group) ?? 0) - (cpuBefore.byProcess.get(group) ?? 0)) * 1000) / total);
@@ -284,7 +284,6 @@ async function runAt(rate: number, seconds: number, work: Work) {
     ];
   });
   return {
-    rate,
     rows,
     cpu: [
       work,
@@ -299,39 +298,4 @@ async function runAt(rate: number, seconds: number, work: Work) {
 
 function identity(event: Published) {
   return { documentId: event.documentId, revision: event.revision, acceptedAt: event.acceptedAt };
-}
-
-/** Sends as the pipeline's bus does: while one produce request is in flight, later messages wait and go together. */
-function coalescingSender(producer: Producer) {
-  let queued: Array<{
-    topic: string;
-    messages: Array<{ key: string; value: string }>;
-    done: () => void;
-    fail: (error: unknown) => void;
-  }> = [];
-  let flying = false;
-  const flush = async () => {
-    if (flying || queued.length === 0) return;
-    flying = true;
-    const sending = queued;
-    queued = [];
-    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-    for (const item of sending) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), ...item.messages]);
-    try {
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      for (const item of sending) item.done();
-    } catch (error) {
-      for (const item of sending) item.fail(error);
-    } finally {
-      flying = false;
-      void flush();
-    }
-  };
-  return (topic: string, messages: Array<{ key: string; value: string }>) =>
-    messages.length === 0
-      ? Promise.resolve()
-      : new Promise<void>((done, fail) => {
-          queued.push({ topic, messages, done, fail });
-          void flush();
-        });
 }

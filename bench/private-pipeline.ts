@@ -19,6 +19,12 @@ export const numberFromEnv = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
   return value;
 };
+/** BENCH_RATES: a comma list of revisions per second, each run in turn. */
+export const ratesFromEnv = (fallback: string): number[] => {
+  const rates = (process.env.BENCH_RATES ?? fallback).split(',').map((rate) => Number(rate.trim()));
+  if (rates.some((rate) => !(rate > 0))) throw new Error('BENCH_RATES must be a comma list of positive numbers');
+  return rates;
+};
 // Not @tongyuan/testing's index: it loads vitest, which refuses to run outside a test.
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(5).toString('hex')}`;
 export const log = (line: string) => console.error(`${new Date().toISOString().slice(11, 19)}  ${line}`);

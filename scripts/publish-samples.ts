@@ -17,6 +17,10 @@ export const readSamples = async (folder: string): Promise<SampleDocument[]> => 
 
 type Tokens = Record<string, string>;
 
+/** The draft content an editor enters for a sample (as the editors' API receives it). */
+export const contentOfSample = (sample: SampleDocument, organisationCode = '11510300008589567Q') =>
+  draftFromPlainDocument(PlainDocument.parse(sample.raw), organisationCode);
+
 /**
  * Drafts, reviews and publishes each sample not in `published` (file → document id), policies before the interpretations
  * that name them (one publish releases both). Returns `published` with the new releases added.
@@ -26,7 +30,7 @@ export const publishSamples = async (
   tokens: Tokens,
   samples: readonly SampleDocument[],
   published: Record<string, string> = {},
-  organisationCode = '11510300008589567Q',
+  organisationCode?: string,
 ): Promise<Record<string, string>> => {
   const call = async (who: keyof typeof staff, method: string, path: string, body?: unknown, headers: Tokens = {}) => {
     const response = await fetch(`${editorialUrl}${path}`, {
@@ -46,9 +50,10 @@ export const publishSamples = async (
   const order = [...samples].sort((a, b) => Number(Boolean(a.raw.interprets)) - Number(Boolean(b.raw.interprets)));
   const created: Record<string, string> = {};
   const pending: string[] = [];
-  for (const { file, raw } of order) {
+  for (const sample of order) {
+    const { file, raw } = sample;
     if (published[file]) continue;
-    const content = draftFromPlainDocument(PlainDocument.parse(raw), organisationCode);
+    const content = contentOfSample(sample, organisationCode);
     const policy = raw.interprets ? (created[raw.interprets] ?? published[raw.interprets]) : undefined;
     if (raw.interprets && policy) {
       content.related = [

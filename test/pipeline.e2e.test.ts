@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccountMatrix, draftFromPlainDocument, PlainDocument, routeToAccounts } from '@tongyuan/contracts';
+import { AccountMatrix, routeToAccounts } from '@tongyuan/contracts';
 import { issueTokens } from '@tongyuan/http';
 import { freePort, integrationTest, uniqueName, waitFor } from '@tongyuan/testing';
 import { afterAll, describe, expect } from 'vitest';
 import { Pipeline, type ServiceName } from '../scripts/pipeline.ts';
-import { publishSamples, readSamples } from '../scripts/publish-samples.ts';
+import { contentOfSample, publishSamples, readSamples } from '../scripts/publish-samples.ts';
 import { staff } from '../services/editorial/src/staff.fixture.ts';
 
 const samplesFolder = new URL('../samples/documents/', import.meta.url).pathname;
@@ -100,8 +100,8 @@ describe('the pipeline, as npm start runs it', () => {
       const accounts = AccountMatrix.parse(JSON.parse(readFileSync(accountsFile, 'utf8'))).accounts;
       const routedTo = new Map(accounts.map((account) => [account.id, new Set<string>()]));
       for (const sample of samples) {
-        const content = draftFromPlainDocument(PlainDocument.parse(sample.raw), '11510300008589567Q');
-        for (const account of routeToAccounts(content, accounts)) routedTo.get(account.id)?.add(published[sample.file] ?? '');
+        for (const account of routeToAccounts(contentOfSample(sample), accounts))
+          routedTo.get(account.id)?.add(published[sample.file] ?? '');
       }
       const routedSomewhere = new Set([...routedTo.values()].flatMap((documentIds) => [...documentIds]));
       expect([...fingerprints.keys()].filter((documentId) => !routedSomewhere.has(documentId))).toEqual([]);
