@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { kafkaServer } from '@tongyuan/infra';
-import { quietLogger, uniqueName, waitFor } from '@tongyuan/testing';
+import { quietLogger, readTopic, uniqueName, waitFor } from '@tongyuan/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KafkaBus } from './index.js';
@@ -17,6 +17,23 @@ const javaAvailable = (() => {
 
 const Tick = z.object({ n: z.number().int() });
 
+/** A topic of numbered ticks over 3 partitions (keyed n mod 3). */
+const tickTopic = (prefix: string) => {
+  const name = uniqueName(prefix);
+  return defineTopic({
+    name,
+    description: 'crash test',
+    schema: Tick,
+    key: (value) => String(value.n % 3),
+    keyDescription: 'n mod 3',
+    eventType: 'test.tick.v1',
+    partitions: 3,
+    config: {},
+    retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
+    deadLetterTopic: deadLetterTopicOf(name),
+  });
+};
+
 // Its own broker, so killing it does not disturb the tests that share the main one.
 describe.runIf(javaAvailable)('a consumer across a broker crash', () => {
   const broker = kafkaServer({ name: 'kafka-crash-bus', port: 19192, controllerPort: 19193 });
@@ -26,19 +43,7 @@ describe.runIf(javaAvailable)('a consumer across a broker crash', () => {
 
   it('resumes after the broker is killed and restarted, and loses no message', { timeout: 240_000 }, async () => {
     await broker.start();
-    const name = uniqueName('test.tick');
-    const topic = defineTopic({
-      name,
-      description: 'crash test',
-      schema: Tick,
-      key: (value) => String(value.n % 3),
-      keyDescription: 'n mod 3',
-      eventType: 'test.tick.v1',
-      partitions: 3,
-      config: {},
-      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
-      deadLetterTopic: deadLetterTopicOf(name),
-    });
+    const topic = tickTopic('test.tick');
     const bus = new KafkaBus({ brokers: [broker.url], clientId: 'crash-test', logger: quietLogger() });
     try {
       await bus.ensureTopics([topic]);
@@ -63,6 +68,50 @@ describe.runIf(javaAvailable)('a consumer across a broker crash', () => {
       await waitFor(() => seen.size === 150, { what: 'all 150 messages after the restart', timeoutMs: 120_000 });
       expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, n) => n));
       await subscription.stop();
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('every send it acknowledged is in the topic after a crash in the middle of many concurrent sends', {
+    timeout: 240_000,
+  }, async () => {
+    await broker.start();
+    const topic = tickTopic('test.acked');
+    const bus = new KafkaBus({ brokers: [broker.url], clientId: 'crash-acked', logger: quietLogger() });
+    try {
+      await bus.ensureTopics([topic]);
+      // Eight reporters at once, as a service's deliveries report side by side: sends coalesce into shared requests.
+      const acked = new Set<number>();
+      let next = 0;
+      let sending = true;
+      const reporter = async () => {
+        while (sending) {
+          const n = next++;
+          // A send the crash failed is the caller's to repeat (newmedia tells the state again): only acks count here.
+          await bus.publish(topic, { n }).then(
+            () => acked.add(n),
+            () => new Promise((resolve) => setTimeout(resolve, 100)),
+          );
+        }
+      };
+      const reporters = Array.from({ length: 8 }, reporter);
+      await waitFor(() => acked.size >= 300, { what: 'sends under way', timeoutMs: 60_000 });
+      await broker.kill();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await broker.start();
+      const afterRestart = acked.size;
+      await waitFor(() => acked.size >= afterRestart + 300, { what: 'sends acknowledged after the restart', timeoutMs: 120_000 });
+      sending = false;
+      await Promise.all(reporters);
+
+      const written = new Set(
+        (await readTopic([broker.url], bus.topicName(topic.name), { count: acked.size, timeoutMs: 60_000, settleMs: 2_000 })).map(
+          (message) => (JSON.parse(message.value?.toString('utf8') ?? '{}') as { n: number }).n,
+        ),
+      );
+      const lost = [...acked].filter((n) => !written.has(n)).sort((a, b) => a - b);
+      expect(lost, `${lost.length} of ${acked.size} acknowledged sends are not in the topic`).toEqual([]);
     } finally {
       await bus.close();
     }

@@ -212,12 +212,18 @@ export class KafkaBus {
    * one round trip for many reports, and a key's messages keep their order. Should a shared request fail, each send in
    * it is tried alone, so one send's failure (a record too large) is never another's.
    */
-  sendRecords(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+  async sendRecords(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    // More than a request holds (the broker refuses a partition's batch over 1 MB) goes in parts, one after another: a
+    // part that fails stops the rest, so a key's later records never land before its earlier ones.
+    for (const part of requestSized(records)) await this.enqueue(topic, part);
+  }
+
+  private enqueue(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.outgoing.push({
         topic: this.topicName(topic),
         messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
-        bytes: records.reduce((sum, record) => sum + (record.value?.length ?? 0) + (record.key?.length ?? 0), 0),
+        bytes: records.reduce((sum, record) => sum + recordBytes(record), 0),
         resolve,
         reject,
       });
@@ -236,7 +242,7 @@ export class KafkaBus {
       let bytes = 0;
       let count = 0;
       for (const send of this.outgoing) {
-        if (count > 0 && bytes + send.bytes > 900_000) break;
+        if (count > 0 && bytes + send.bytes > REQUEST_BYTES) break;
         bytes += send.bytes;
         count++;
       }
@@ -254,15 +260,34 @@ export class KafkaBus {
         await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         for (const send of together) send.resolve();
       } catch (error) {
+        await this.discardProducer();
         if (together.length === 1) {
           together[0]?.reject(error);
           continue;
         }
         for (const send of together) {
-          await producer.send({ topic: send.topic, acks: -1, messages: send.messages }).then(send.resolve, send.reject);
+          try {
+            await (await this.connectedProducer()).send({ topic: send.topic, acks: -1, messages: send.messages });
+            send.resolve();
+          } catch (alone) {
+            await this.discardProducer();
+            send.reject(alone);
+          }
         }
       }
     }
+  }
+
+  /**
+   * After a failed produce the idempotent producer's sequence numbers can no longer be trusted: kafkajs winds back every
+   * partition of a failed request, also those the broker wrote (a partial failure, an answer lost in a timeout), so the
+   * partition's next batches are refused as out of order — for good — or, worse, taken for a retry of a written batch and
+   * dropped. A new producer (a new producer id, sequences from 0) is sent through instead.
+   */
+  private async discardProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => {});
   }
 
   async subscribe<S extends z.ZodType>(spec: TopicSpec<S>, options: SubscribeOptions<S>): Promise<Subscription> {
@@ -462,6 +487,36 @@ export class KafkaBus {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The most a produce request carries (the broker refuses a partition's batch over 1 MB, `message.max.bytes`). */
+const REQUEST_BYTES = 900_000;
+
+/** A record's size on the wire, near enough (UTF-8 bytes of key, value and headers). */
+const recordBytes = (record: OutgoingRecord): number => {
+  const size = (text: string | Buffer | null) => (text === null ? 0 : Buffer.byteLength(text));
+  let bytes = size(record.value) + size(record.key);
+  for (const [name, value] of Object.entries(record.headers)) bytes += size(name) + size(value);
+  return bytes;
+};
+
+/** Records cut, in order, into runs of at most REQUEST_BYTES (a single larger record is a run of its own). */
+const requestSized = (records: readonly OutgoingRecord[]): OutgoingRecord[][] => {
+  const parts: OutgoingRecord[][] = [];
+  let part: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = recordBytes(record);
+    if (part.length > 0 && bytes + size > REQUEST_BYTES) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(record);
+    bytes += size;
+  }
+  if (part.length > 0 || parts.length === 0) parts.push(part);
+  return parts;
+};
 
 class StoppingError extends Error {
   constructor() {
