@@ -228,6 +228,20 @@ export class DeliveryStore {
   }
 
   async update(key: DeliveryKey, patch: DeliveryPatch): Promise<Delivery> {
+    const updated = await this.patch(key, patch);
+    if (updated === null) throw new Error(`no delivery ${key.documentId}/${key.revision}/${key.accountId}`);
+    return updated;
+  }
+
+  /**
+   * The patch, applied only while the delivery is in one of the states `from`: null (nothing changed) once it has moved
+   * on. A state change that may come late — after a run elsewhere finished the delivery — goes through here.
+   */
+  updateIf(key: DeliveryKey, from: readonly DeliveryStateName[], patch: DeliveryPatch): Promise<Delivery | null> {
+    return this.patch(key, patch, from);
+  }
+
+  private async patch(key: DeliveryKey, patch: DeliveryPatch, from?: readonly DeliveryStateName[]): Promise<Delivery | null> {
     const sets: string[] = [];
     const values: unknown[] = keyParams(key);
     for (const [field, value] of Object.entries(patch)) {
@@ -236,12 +250,16 @@ export class DeliveryStore {
       values.push(jsonColumns.has(column) && value !== null ? JSON.stringify(value) : value);
       sets.push(`${column} = $${values.length}`);
     }
+    let where = KEY;
+    if (from !== undefined) {
+      values.push(from);
+      where += ` and state = any($${values.length}::text[])`;
+    }
     const updated = await this.pool.query<Row>(
-      `update newmedia_deliveries set ${[...sets, 'updated_at = now()'].join(', ')} where ${KEY} returning *`,
+      `update newmedia_deliveries set ${[...sets, 'updated_at = now()'].join(', ')} where ${where} returning *`,
       values,
     );
-    if (!updated.rows[0]) throw new Error(`no delivery ${key.documentId}/${key.revision}/${key.accountId}`);
-    return fromRow(updated.rows[0]);
+    return updated.rows[0] ? fromRow(updated.rows[0]) : null;
   }
 
   /** The state told on delivery.status, if the delivery is (still) in it. */

@@ -20,7 +20,7 @@ import {
 import type { ConfiguredAccount } from '../accounts.js';
 import { KeyedMutex, Semaphore } from '../concurrency.js';
 import type { AccountFeeds, PreparedImage } from '../feed/account-feed.js';
-import type { Delivery, DeliveryKey, DeliveryStore } from './delivery-store.js';
+import type { Delivery, DeliveryKey, DeliveryStateName, DeliveryStore } from './delivery-store.js';
 import type { StatusReporter } from './status-reporter.js';
 
 export interface DelivererOptions {
@@ -54,6 +54,8 @@ export interface DelivererOptions {
 const SUBMIT_UNCONFIRMED = 'WECHAT_SUBMIT_UNCONFIRMED';
 
 const done = new Set(['delivered', 'withdrawn', 'superseded']);
+/** The states a delivery may still leave. */
+const unfinished: DeliveryStateName[] = ['pending', 'delivering', 'failed'];
 
 const keyText = (key: DeliveryKey) => `${key.documentId}/${key.revision}/${key.accountId}`;
 
@@ -133,12 +135,14 @@ export class NewmediaDeliverer {
       if (created) await reporter.report({ ...key, fingerprint }, 'pending', 1);
       if (delivery.state === 'failed') {
         // The same event again is the operator's retry (for an unconfirmed submit: look again, from its stored step).
-        delivery = await deliveries.update(key, {
+        const again = await deliveries.updateIf(key, ['failed'], {
           attempt: delivery.attempt + 1,
           state: 'pending',
           error: null,
           retryAt: leaseUntil,
         });
+        if (again === null) continue; // a retry running meanwhile took it up
+        delivery = again;
         await reporter.report({ ...key, fingerprint }, 'pending', delivery.attempt);
       } else if (!created && delivery.retryAt === null && delivery.step !== 'submitted') {
         delivery = await deliveries.update(key, { retryAt: leaseUntil });
@@ -268,8 +272,13 @@ export class NewmediaDeliverer {
         sent ??= older;
         continue;
       }
-      await deliveries.update(older, { state: 'superseded', step: 'superseded', retryAt: null, pollAt: null });
-      await reporter.report(older, 'superseded', older.attempt);
+      const superseded = await deliveries.updateIf(older, unfinished, {
+        state: 'superseded',
+        step: 'superseded',
+        retryAt: null,
+        pollAt: null,
+      });
+      if (superseded !== null) await reporter.report(older, 'superseded', older.attempt);
     }
     return sent;
   }
@@ -286,8 +295,12 @@ export class NewmediaDeliverer {
     const shown =
       initial.form === 'withdrawal' ? await feeds.dropPage(profile, event) : await feeds.showPage(profile, event, images);
     if (shown === null && !isInFlight(initial)) {
-      await deliveries.update(initial, { state: 'superseded', step: 'superseded', retryAt: null });
-      await reporter.report(status, 'superseded', initial.attempt);
+      const superseded = await deliveries.updateIf(initial, unfinished, {
+        state: 'superseded',
+        step: 'superseded',
+        retryAt: null,
+      });
+      if (superseded !== null) await reporter.report(status, 'superseded', initial.attempt);
       return { goOn: false };
     }
     return {
@@ -295,10 +308,12 @@ export class NewmediaDeliverer {
       thenUnlocked: async () => {
         await feeds.writeFeed(profile);
         // (A newer revision carried meanwhile leaves a submitted one to finish on WeChat, where it was sent.)
-        if (shown !== null && initial.state !== 'delivering') {
-          await deliveries.update(initial, { state: 'delivering', artifactKeys: shown });
-          await reporter.report(status, 'delivering', initial.attempt, { artifactKeys: shown });
-        }
+        if (shown === null || initial.state === 'delivering') return;
+        // Out of the lock: WeChat's stage may have finished the delivery meanwhile (a poll, a push, another instance). Only
+        // a delivery still pending moves on, and only a move that happened is told — a late 'delivering' after
+        // 'delivered' would read as the latest step in the ledger.
+        const moved = await deliveries.updateIf(initial, ['pending'], { state: 'delivering', artifactKeys: shown });
+        if (moved !== null) await reporter.report(status, 'delivering', moved.attempt, { artifactKeys: shown });
       },
     };
   }
@@ -675,7 +690,16 @@ export class NewmediaDeliverer {
     const again = outage || (reason.retryable && delivery.attempt < this.options.maxAttempts);
     const backoff = this.options.retryMs * 2 ** (delivery.attempt - 1);
     const retryAt = again ? new Date(Date.now() + Math.min(outage ? 30_000 : 3_600_000, backoff)) : null;
-    await this.options.deliveries.update(key, { state: 'failed', error: reason, retryAt });
+    // An end state stays: a failure after the delivery was done (telling 'delivered' when the broker was down) is the
+    // telling's, which `retell` repeats, not the delivery's.
+    const failed = await this.options.deliveries.updateIf(key, unfinished, { state: 'failed', error: reason, retryAt });
+    if (failed === null) {
+      this.options.logger.warn(
+        { delivery: keyText(key), code: reason.code },
+        'a failure after the delivery ended; its state stays',
+      );
+      return;
+    }
     await this.options.reporter.report({ ...key, fingerprint: delivery.fingerprint }, 'failed', delivery.attempt, {
       error: reason,
       artifactKeys: delivery.artifactKeys,
