@@ -10,6 +10,7 @@ import { freeServerPort, startPrivateServers } from '@tongyuan/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 // From the sources, not @tongyuan/testing's index: that loads vitest, and `npm run chaos` runs outside it.
+import { readTopic } from '../../packages/testing/src/read-topic.ts';
 import { waitFor } from '../../packages/testing/src/wait-for.ts';
 import { EditorialClient, type Released, variantOf } from '../../scripts/editorial-client.ts';
 import { Pipeline, type ServiceName } from '../../scripts/pipeline.ts';
@@ -37,6 +38,10 @@ export interface ChaosReport {
   released: Released[];
   /** What happened when, for the record. */
   events: string[];
+  /** Where consumers, newmedia and the ledger stand behind a ledger gap (empty without one). */
+  diagnosis: string[];
+  /** Every message on a dead-letter topic: "<topic> <code>: <reason>" (the stream is valid, so none is expected). */
+  deadLetters: string[];
   /** Documents whose latest revision is not live on the portal after recovery. */
   portalMissing: string[];
   /** What the accounts' feeds and the fake WeChat server hold after recovery. */
@@ -265,10 +270,19 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     }
     const newmediaBehind = [...ops.gaps.filter((gap) => gap.includes(' newmedia ')), ...newmedia.stale];
     if (newmedia.stale.length > 0) for (const line of newmedia.stale.slice(0, 20)) note(`  stale feed item ${line}`);
-    if (newmediaBehind.length > 0) for (const line of await newmediaRows(postgres.url, newmediaBehind)) note(line);
+    // Behind a ledger gap: where each consumer group stands, what newmedia holds, and every step the ledger has.
+    const diagnosis: string[] = [];
+    if (ops.gaps.length > 0) diagnosis.push(...(await diagnose(kafka.url, postgres.url)));
+    if (newmediaBehind.length > 0) diagnosis.push(...(await newmediaRows(postgres.url, newmediaBehind)));
+    if (ops.gaps.length > 0) diagnosis.push(...(await ledgerSteps(postgres.url, ops.gaps)));
+    for (const line of diagnosis) note(line);
+    const deadLetters = await deadLettersOf(kafka.url);
+    for (const line of deadLetters.slice(0, 20)) note(`  dead letter ${line}`);
     return {
       released,
       events,
+      diagnosis,
+      deadLetters,
       newmedia,
       gazette,
       ops,
@@ -303,27 +317,21 @@ const diagnose = async (brokers: string, databaseUrl: string): Promise<string[]>
   } finally {
     await admin.disconnect().catch(() => {});
   }
-  const client = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, '/editorial') });
-  try {
-    await client.connect();
-    const { rows } = await client.query(
-      'select count(*) filter (where sent_at is null) as unsent, count(*) as total from outbox',
-    );
-    lines.push(`  outbox: ${rows[0]?.unsent} of ${rows[0]?.total} rows unsent`);
-  } catch (error) {
-    lines.push(`  outbox diagnosis failed: ${String(error)}`);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  lines.push(
+    ...(await linesFrom(databaseUrl, 'editorial', async (client) => {
+      const { rows } = await client.query(
+        'select count(*) filter (where sent_at is null) as unsent, count(*) as total from outbox',
+      );
+      return [`  outbox: ${rows[0]?.unsent} of ${rows[0]?.total} rows unsent`];
+    })),
+  );
   return lines;
 };
 
 /** The new-media delivery rows behind ledger gaps and stale feed items ("<document> newmedia <account> …"), as newmedia holds them. */
-const newmediaRows = async (databaseUrl: string, gaps: readonly string[]): Promise<string[]> => {
-  const client = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, '/newmedia') });
-  const lines: string[] = [];
-  try {
-    await client.connect();
+const newmediaRows = (databaseUrl: string, gaps: readonly string[]): Promise<string[]> =>
+  linesFrom(databaseUrl, 'newmedia', async (client) => {
+    const lines: string[] = [];
     for (const gap of gaps.slice(0, 20)) {
       const [documentId, , accountId] = gap.split(' ');
       const { rows } = await client.query(
@@ -335,12 +343,68 @@ const newmediaRows = async (databaseUrl: string, gaps: readonly string[]): Promi
       );
       for (const row of rows) lines.push(`  newmedia row ${documentId} ${accountId}: ${JSON.stringify(row)}`);
     }
+    return lines;
+  });
+
+/** Every step the ops ledger holds for the first gaps' (document, channel, target), oldest first. */
+const ledgerSteps = (databaseUrl: string, gaps: readonly string[]): Promise<string[]> =>
+  linesFrom(databaseUrl, 'ops', async (client) => {
+    const lines: string[] = [];
+    for (const gap of gaps.slice(0, 8)) {
+      const [documentId, channel, target] = gap.split(' ');
+      const { rows } = await client.query(
+        `select revision, state, attempt, error_code, to_char(occurred_at, 'HH24:MI:SS.MS') as occurred
+           from delivery_steps where document_id = $1 and channel = $2 and ($3::text is null or target = $3)
+          order by occurred_at, attempt`,
+        [documentId, channel, channel === 'newmedia' && target !== '(no' ? target : null],
+      );
+      lines.push(
+        `  ledger steps ${gap}: ${rows.map((row) => `r${row.revision} ${row.state}#${row.attempt} ${row.occurred}${row.error_code ? ` ${row.error_code}` : ''}`).join(', ')}`,
+      );
+    }
+    return lines;
+  });
+
+/** Diagnosis lines read from one service's database; a failure to read is a line too. */
+const linesFrom = async (
+  databaseUrl: string,
+  database: string,
+  read: (client: pg.Client) => Promise<string[]>,
+): Promise<string[]> => {
+  const client = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]*$/, `/${database}`) });
+  try {
+    await client.connect();
+    return await read(client);
   } catch (error) {
-    lines.push(`  newmedia diagnosis failed: ${String(error)}`);
+    return [`  ${database} diagnosis failed: ${String(error)}`];
   } finally {
     await client.end().catch(() => {});
   }
-  return lines;
+};
+
+/** Every message on the cluster's dead-letter topics: "<topic> <code>: <reason>". */
+const deadLettersOf = async (brokers: string): Promise<string[]> => {
+  const kafka = new Kafka({ clientId: 'chaos-dead-letters', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const letters: string[] = [];
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.endsWith('.dlq'));
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const total = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+      if (total === 0) continue;
+      for (const message of await readTopic([brokers], topic, { count: total, timeoutMs: 20_000 })) {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '?';
+        letters.push(`${topic} ${header('dlq-code')}: ${header('dlq-reason').slice(0, 300)}`);
+      }
+    }
+  } catch (error) {
+    letters.push(`dead-letter diagnosis failed: ${String(error)}`);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+  return letters;
 };
 
 export interface NewmediaOutcome {

@@ -44,8 +44,11 @@ describe.runIf(javaAvailable)('chaos: crashes and outages during a stream of rel
     expect(report.gazette.stale, 'gazette candidates behind the latest revision').toEqual([]);
     // The ledger shows every latest revision live on the portal, each routed account and the gazette; with a gap, the
     // report carries the delivery rows behind it (see chaos-run.ts).
-    const rows = report.events.filter((line) => line.includes('newmedia row'));
-    expect(report.ops.gaps, `latest revisions the ledger does not show live\n${rows.join('\n')}`).toEqual([]);
+    // Compact, so the tail of a CI log carries it: the first gaps, then where consumers, newmedia and the ledger stand.
+    const gaps = [...report.ops.gaps.slice(0, 10), ...report.diagnosis].join('\n');
+    expect(report.ops.gaps.length, `latest revisions the ledger does not show live:\n${gaps}\n`).toBe(0);
+    // Every event of the stream is valid: a dead letter is accepted work a fault made a service give up on.
+    expect(report.deadLetters, 'dead letters after the run').toEqual([]);
     expect(report.ops.findings, 'same-source audit findings after recovery').toEqual([]);
     expect(report.ops.publishCounts, '(account, document) not published on WeChat once per delivered revision').toEqual([]);
     expect(report.ops.ledgerRows).toBeGreaterThan(report.released.length);

@@ -44,14 +44,16 @@ export const startOps = async (env = loadEnv()) => {
   const kafka = opsKafka(env.KAFKA_BROKERS, clientId, logger);
   // One set of groups per database: the ledger lives there, so each copy of it reads every topic whole.
   const group = env.OPS_GROUP_ID ?? `ops-${new URL(env.DATABASE_URL).pathname.slice(1)}`;
-  const subscriptions = [
-    await consumeContentPublished(bus, pool, { groupId: `${group}-revisions` }),
-    await consumeDeliveryStatus(bus, pool, { groupId: `${group}-ledger`, metrics }),
-    await consumeDeadLetters(kafka, pool, {
+  // Joined side by side: after a crash each join waits out the dead member's session, and one after another that is
+  // three sessions before ops answers again.
+  const subscriptions = await Promise.all([
+    consumeContentPublished(bus, pool, { groupId: `${group}-revisions` }),
+    consumeDeliveryStatus(bus, pool, { groupId: `${group}-ledger`, metrics }),
+    consumeDeadLetters(kafka, pool, {
       groupId: `${group}-dead-letters`,
       topics: allTopics.map((topic) => bus.topicName(topic.deadLetterTopic)),
     }),
-  ];
+  ]);
 
   const policy = { slaSeconds: env.SLA_SECONDS, portalSites: env.PORTAL_SITES, gazetteKinds: env.GAZETTE_KINDS };
   const audit = new SameSourceAudit({
