@@ -22,6 +22,7 @@ const problems = {
   'ledger gaps': report.ops.gaps.length,
   'same-source audit findings': report.ops.findings.length,
   'WeChat publishes ≠ delivered revisions': report.ops.publishCounts.length,
+  'dead letters': report.deadLetters.length,
 };
 console.log('\n| released | corrected | recovery (s) | ledger rows | service exits |\n|---|---:|---:|---:|---:|');
 console.log(
