@@ -22,7 +22,12 @@ describe('a delivery state changed only from the states it may leave', () => {
     const late = await deliveries.updateIf(key, ['pending'], { state: 'delivering', artifactKeys: ['accounts/city/feed.json'] });
 
     expect(late).toBeNull();
-    expect(await deliveries.get(key)).toMatchObject({ state: 'delivered', step: 'published', articleId: 'a-1', artifactKeys: [] });
+    expect(await deliveries.get(key)).toMatchObject({
+      state: 'delivered',
+      step: 'published',
+      articleId: 'a-1',
+      artifactKeys: [],
+    });
   });
 
   test('a pending delivery moves, and the row it returns is the one stored', async ({ database }) => {
