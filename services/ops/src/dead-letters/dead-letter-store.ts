@@ -8,7 +8,14 @@ export const consumeDeadLetters = async (
   pool: Pool,
   options: { groupId: string; topics: string[] },
 ): Promise<{ stop(): Promise<void> }> => {
-  const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    // As the bus's consumers: a crashed member holds the group for its session, and ops answers only once it has joined
+    // (kafkajs's 30 s default made ops take 26 s to come back after a SIGKILL).
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
   await consumer.run({
