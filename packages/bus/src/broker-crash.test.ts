@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { kafkaServer } from '@tongyuan/infra';
-import { quietLogger, readTopic, uniqueName, waitFor } from '@tongyuan/testing';
+import { quietLogger, readTopic, testTopic, uniqueName, waitFor } from '@tongyuan/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KafkaBus } from './index.js';
@@ -18,21 +17,11 @@ const javaAvailable = (() => {
 const Tick = z.object({ n: z.number().int() });
 
 /** A topic of numbered ticks over 3 partitions (keyed n mod 3). */
-const tickTopic = (prefix: string) => {
-  const name = uniqueName(prefix);
-  return defineTopic({
-    name,
-    description: 'crash test',
-    schema: Tick,
-    key: (value) => String(value.n % 3),
-    keyDescription: 'n mod 3',
-    eventType: 'test.tick.v1',
+const tickTopic = (prefix: string) =>
+  testTopic(prefix, Tick, (value) => String(value.n % 3), {
     partitions: 3,
-    config: {},
     retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
-    deadLetterTopic: deadLetterTopicOf(name),
   });
-};
 
 // Its own broker, so killing it does not disturb the tests that share the main one.
 describe.runIf(javaAvailable)('a consumer across a broker crash', () => {

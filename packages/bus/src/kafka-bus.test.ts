@@ -1,6 +1,5 @@
-import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { InvalidInputError, TransientError, UnavailableError } from '@tongyuan/errors';
-import { readTopic, integrationTest as test, uniqueName, waitFor } from '@tongyuan/testing';
+import { readTopic, integrationTest as test, testTopic, uniqueName, waitFor } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { readDeadLetter } from './index.js';
@@ -9,22 +8,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const Greeting = z.object({ id: z.string(), text: z.string().min(1) });
 
-const greetingTopic = (config: Record<string, string> = {}) => {
-  const name = uniqueName('test.greeting');
-  return defineTopic({
-    name,
-    description: 'test topic',
-    schema: Greeting,
-    key: (value) => value.id,
-    keyDescription: 'greeting id',
-    eventType: 'test.greeting.v1',
-    partitions: 1,
+const greetingTopic = (config: Record<string, string> = {}) =>
+  testTopic('test.greeting', Greeting, (value) => value.id, {
     config,
-    retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
-    deadLetterTopic: deadLetterTopicOf(name),
     verify: (value) => (value.text === 'forged' ? 'text: a forged greeting' : null),
   });
-};
 
 describe('KafkaBus against the real broker', () => {
   test('delivers typed messages in key order with CloudEvents headers', async ({ bus }) => {

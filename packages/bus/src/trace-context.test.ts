@@ -1,28 +1,14 @@
 import { Writable } from 'node:stream';
-import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { createLogger } from '@tongyuan/logger';
 import { parseTraceparent } from '@tongyuan/observability';
-import { integrationTest as test, uniqueName, waitFor } from '@tongyuan/testing';
+import { integrationTest as test, testTopic, uniqueName, waitFor } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { type BusMetrics, KafkaBus, TRACEPARENT } from './index.js';
 
 const Note = z.object({ id: z.string(), text: z.string() });
-const noteTopic = () => {
-  const name = uniqueName('test.note');
-  return defineTopic({
-    name,
-    description: 'test topic',
-    schema: Note,
-    key: (value) => value.id,
-    keyDescription: 'note id',
-    eventType: 'test.note.v1',
-    partitions: 1,
-    config: {},
-    retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
-    deadLetterTopic: deadLetterTopicOf(name),
-  });
-};
+const noteTopic = () =>
+  testTopic('test.note', Note, (value) => value.id, { retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 } });
 
 describe('trace context and metrics on the bus', () => {
   test('a handler continues the trace of the message it handles, logs with it, and the hook sees every outcome', async ({

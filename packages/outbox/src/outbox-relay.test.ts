@@ -1,29 +1,14 @@
 // The relay against the real broker and PostgreSQL: what piles up while Kafka is away goes out once it is back.
 import { readFile } from 'node:fs/promises';
-import { deadLetterTopicOf, defineTopic } from '@tongyuan/contracts';
 import { withTransaction } from '@tongyuan/database';
-import { readTopic, integrationTest as test, uniqueName } from '@tongyuan/testing';
+import { readTopic, integrationTest as test, testTopic } from '@tongyuan/testing';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { appendToOutbox, OutboxRelay, outboxSqlFile } from './index.js';
 
 const Release = z.object({ id: z.string(), n: z.number().int(), body: z.string() });
 
-const releaseTopic = () => {
-  const name = uniqueName('test.release');
-  return defineTopic({
-    name,
-    description: 'outbox relay test',
-    schema: Release,
-    key: (value) => value.id,
-    keyDescription: 'document id',
-    eventType: 'test.release.v1',
-    partitions: 3,
-    config: {},
-    retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
-    deadLetterTopic: deadLetterTopicOf(name),
-  });
-};
+const releaseTopic = () => testTopic('test.release', Release, (value) => value.id, { partitions: 3 });
 
 describe('OutboxRelay', () => {
   test('a backlog of full-size releases (a broker restart’s worth) is relayed whole, in order per document', async ({
