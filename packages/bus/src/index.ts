@@ -4,6 +4,7 @@ export {
   type BatchHandler,
   type BatchItem,
   type BusMetrics,
+  consumerSession,
   KafkaBus,
   type KafkaBusOptions,
   type MessageContext,

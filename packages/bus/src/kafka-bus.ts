@@ -218,12 +218,12 @@ export class KafkaBus {
     for (const part of requestSized(records)) await this.enqueue(topic, part);
   }
 
-  private enqueue(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+  private enqueue(topic: string, part: { records: OutgoingRecord[]; bytes: number }): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.outgoing.push({
         topic: this.topicName(topic),
-        messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
-        bytes: records.reduce((sum, record) => sum + recordBytes(record), 0),
+        messages: part.records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+        bytes: part.bytes,
         resolve,
         reject,
       });
@@ -337,9 +337,7 @@ export class KafkaBus {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      // A crashed member holds its partitions until its session expires: 10 s, not kafkajs's 30 s, before another takes over.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
+      ...consumerSession,
     });
     await consumer.connect();
     try {
@@ -499,24 +497,27 @@ const recordBytes = (record: OutgoingRecord): number => {
   return bytes;
 };
 
-/** Records cut, in order, into runs of at most REQUEST_BYTES (a single larger record is a run of its own). */
-const requestSized = (records: readonly OutgoingRecord[]): OutgoingRecord[][] => {
-  const parts: OutgoingRecord[][] = [];
-  let part: OutgoingRecord[] = [];
-  let bytes = 0;
+/** Records cut, in order, into runs of at most REQUEST_BYTES (a single larger record is a run of its own), with their size. */
+const requestSized = (records: readonly OutgoingRecord[]): Array<{ records: OutgoingRecord[]; bytes: number }> => {
+  let part: { records: OutgoingRecord[]; bytes: number } = { records: [], bytes: 0 };
+  const parts = [part];
   for (const record of records) {
     const size = recordBytes(record);
-    if (part.length > 0 && bytes + size > REQUEST_BYTES) {
+    if (part.records.length > 0 && part.bytes + size > REQUEST_BYTES) {
+      part = { records: [], bytes: 0 };
       parts.push(part);
-      part = [];
-      bytes = 0;
     }
-    part.push(record);
-    bytes += size;
+    part.records.push(record);
+    part.bytes += size;
   }
-  if (part.length > 0 || parts.length === 0) parts.push(part);
   return parts;
 };
+
+/**
+ * The group session of every consumer: a crashed member holds its partitions until its session expires — 10 s, not
+ * kafkajs's 30 s, before another takes over (or a restarted process gets its partitions back).
+ */
+export const consumerSession = { sessionTimeout: 10_000, heartbeatInterval: 1_000 } as const;
 
 class StoppingError extends Error {
   constructor() {

@@ -1,4 +1,4 @@
-import { type KafkaBus, readDeadLetter } from '@tongyuan/bus';
+import { consumerSession, type KafkaBus, readDeadLetter } from '@tongyuan/bus';
 import type { Pool } from '@tongyuan/database';
 import type { Kafka } from 'kafkajs';
 
@@ -11,10 +11,8 @@ export const consumeDeadLetters = async (
   const consumer = kafka.consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
-    // As the bus's consumers: a crashed member holds the group for its session, and ops answers only once it has joined
-    // (kafkajs's 30 s default made ops take 26 s to come back after a SIGKILL).
-    sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
+    // The bus's session: ops answers only once it has joined, and kafkajs's 30 s default made it 26 s after a SIGKILL.
+    ...consumerSession,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
