@@ -265,22 +265,27 @@ export class NewmediaDeliverer {
    * returned, to be waited for on WeChat (unless it failed for good: an unconfirmed submit waits for an operator).
    */
   private async earlierOnWechat(key: DeliveryKey): Promise<Delivery | undefined> {
-    const { deliveries, reporter } = this.options;
+    const { deliveries } = this.options;
     let sent: Delivery | undefined;
     for (const older of await deliveries.unfinishedBefore(key)) {
       if (isInFlight(older) && (older.state !== 'failed' || older.error?.retryable === true)) {
         sent ??= older;
         continue;
       }
-      const superseded = await deliveries.updateIf(older, unfinished, {
-        state: 'superseded',
-        step: 'superseded',
-        retryAt: null,
-        pollAt: null,
-      });
-      if (superseded !== null) await reporter.report(older, 'superseded', older.attempt);
+      await this.supersede(older);
     }
     return sent;
+  }
+
+  /** The delivery gives way to a newer revision — told only if it had not ended meanwhile. */
+  private async supersede(delivery: Delivery): Promise<void> {
+    const superseded = await this.options.deliveries.updateIf(delivery, unfinished, {
+      state: 'superseded',
+      step: 'superseded',
+      retryAt: null,
+      pollAt: null,
+    });
+    if (superseded !== null) await this.options.reporter.report(delivery, 'superseded', delivery.attempt);
   }
 
   /**
@@ -295,12 +300,7 @@ export class NewmediaDeliverer {
     const shown =
       initial.form === 'withdrawal' ? await feeds.dropPage(profile, event) : await feeds.showPage(profile, event, images);
     if (shown === null && !isInFlight(initial)) {
-      const superseded = await deliveries.updateIf(initial, unfinished, {
-        state: 'superseded',
-        step: 'superseded',
-        retryAt: null,
-      });
-      if (superseded !== null) await reporter.report(status, 'superseded', initial.attempt);
+      await this.supersede(initial);
       return { goOn: false };
     }
     return {
