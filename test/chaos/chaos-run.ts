@@ -10,6 +10,7 @@ import { freeServerPort, startPrivateServers } from '@tongyuan/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 // From the sources, not @tongyuan/testing's index: that loads vitest, and `npm run chaos` runs outside it.
+import { readDeadLetter } from '../../packages/bus/src/dead-letter.ts';
 import { readTopic } from '../../packages/testing/src/read-topic.ts';
 import { waitFor } from '../../packages/testing/src/wait-for.ts';
 import { EditorialClient, type Released, variantOf } from '../../scripts/editorial-client.ts';
@@ -38,7 +39,7 @@ export interface ChaosReport {
   released: Released[];
   /** What happened when, for the record. */
   events: string[];
-  /** Where consumers, newmedia and the ledger stand behind a ledger gap (empty without one). */
+  /** Where consumers, the outbox, newmedia and the ledger stand when something was left behind (else empty). */
   diagnosis: string[];
   /** Every message on a dead-letter topic: "<topic> <code>: <reason>" (the stream is valid, so none is expected). */
   deadLetters: string[];
@@ -265,14 +266,13 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       );
       for (const line of [...ops.gaps, ...ops.findings, ...ops.publishCounts].slice(0, 20)) note(`  ${line}`);
     }
-    if (portalMissing.size + newmedia.missing.length + newmedia.stale.length + gazette.missing.length > 0) {
-      for (const line of await diagnose(kafka.url, postgres.url)) note(line);
-    }
     const newmediaBehind = [...ops.gaps.filter((gap) => gap.includes(' newmedia ')), ...newmedia.stale];
     if (newmedia.stale.length > 0) for (const line of newmedia.stale.slice(0, 20)) note(`  stale feed item ${line}`);
-    // Behind a ledger gap: where each consumer group stands, what newmedia holds, and every step the ledger has.
+    // Behind anything left behind: where each consumer group and the outbox stand, what newmedia holds, and every step
+    // the ledger has.
+    const behind = portalMissing.size + newmedia.missing.length + newmedia.stale.length + gazette.missing.length;
     const diagnosis: string[] = [];
-    if (ops.gaps.length > 0) diagnosis.push(...(await diagnose(kafka.url, postgres.url)));
+    if (behind + ops.gaps.length > 0) diagnosis.push(...(await diagnose(kafka.url, postgres.url)));
     if (newmediaBehind.length > 0) diagnosis.push(...(await newmediaRows(postgres.url, newmediaBehind)));
     if (ops.gaps.length > 0) diagnosis.push(...(await ledgerSteps(postgres.url, ops.gaps)));
     for (const line of diagnosis) note(line);
@@ -395,8 +395,8 @@ const deadLettersOf = async (brokers: string): Promise<string[]> => {
       const total = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
       if (total === 0) continue;
       for (const message of await readTopic([brokers], topic, { count: total, timeoutMs: 20_000 })) {
-        const header = (name: string) => message.headers?.[name]?.toString() ?? '?';
-        letters.push(`${topic} ${header('dlq-code')}: ${header('dlq-reason').slice(0, 300)}`);
+        const letter = readDeadLetter(message);
+        letters.push(`${topic} ${letter.code}: ${letter.reason.slice(0, 300)}`);
       }
     }
   } catch (error) {
